@@ -1,0 +1,1 @@
+"""makegood's listening half: sources, matching, scoring, severity, storage, ingest."""

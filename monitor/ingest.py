@@ -1,0 +1,313 @@
+"""The ingest pipeline: poll -> match -> dedupe -> score -> store -> open or attach recovery cases.
+
+One page is stored in one transaction together with the channel's new cursor, so a crash between
+fetch and commit re-fetches the page instead of skipping it, and re-running changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor import store
+from monitor.health import (
+    budget_refusal,
+    failure_retry_after,
+    month_key,
+    next_poll_time,
+    spent_this_month,
+    start_of_next_month,
+)
+from monitor.matching import BrandMatcher, BrandRule, compile_brand
+from monitor.mention import Mention, utcnow
+from monitor.scoring import Score, score_mention, severity_rank
+from monitor.settings import BrandSettings, ChannelSettings, Settings
+from monitor.sources.base import Budget, PollResult, Rejected, Source, SourceError
+from monitor.storage import models as m
+
+log = logging.getLogger(__name__)
+
+REFRESH_HOURS = 24  # negative mentions are re-read this long so a growing complaint escalates
+
+
+@dataclass
+class IngestReport:
+    """What one poll of one channel did."""
+
+    channel: str
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    unmatched: int = 0
+    flagged: int = 0
+    quarantined: int = 0
+    cases_opened: list[int] = field(default_factory=list)
+    cases_attached: list[int] = field(default_factory=list)
+    calls: int = 0
+    exhausted: bool = True
+    skipped: str = ""  # why the poll did not happen (backing off), if it didn't
+    error: str = ""
+
+
+def brand_matcher(brand: BrandSettings) -> BrandMatcher:
+    """Compile a brand's matching rules from its settings."""
+    return compile_brand(
+        BrandRule(
+            name=brand.name,
+            keywords=tuple(brand.keywords),
+            aliases=tuple(brand.aliases),
+            handles=tuple(brand.handles),
+            hashtags=tuple(brand.hashtags),
+            exclusions=tuple(brand.exclusions),
+            queries=tuple(brand.queries),
+        )
+    )
+
+
+class Pipeline:
+    """Runs polls of configured channels and stores what they return."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        factory: sessionmaker[Session],
+        clock: Callable[[], datetime] = utcnow,
+    ):
+        self.settings = settings
+        self.factory = factory
+        self.clock = clock
+        self._matchers = {b.name: brand_matcher(b) for b in settings.brands}
+
+    def poll_channel(
+        self, brand: BrandSettings, channel: ChannelSettings, source: Source, force: bool = False
+    ) -> IngestReport:
+        """Poll one page of `source` and store it; failures are recorded, not raised."""
+        report = IngestReport(channel=source.name)
+        now = self.clock()
+        with self.factory() as session, session.begin():
+            row = store.get_or_create_channel(session, source.name, brand.name, source.platform)
+            if not force and row.next_poll_after and row.next_poll_after > now:
+                report.skipped = f"backing off until {row.next_poll_after.isoformat()}"
+                return report
+            cursor = dict(row.cursor or {})
+            budget: Budget | None = getattr(source, "budget", None)
+            if budget is not None:
+                refusal = budget_refusal(
+                    row.spend_month, row.spend_cents, budget.cap_cents,
+                    budget.max_poll_cost_cents, now,
+                )  # fmt: skip
+                if refusal:
+                    report.error = f"{source.name}: {refusal}"
+                    self._refuse_over_budget(session, row, report.error, now)
+                    return report
+        try:
+            result = source.poll(cursor)
+        except SourceError as exc:
+            report.error = str(exc)
+            report.quarantined = len(exc.rejected)
+            retry_after = failure_retry_after(exc.retry_after, exc.permanent)
+            self._record_failure(source.name, str(exc), retry_after, channel, exc.rejected)
+            return report
+        return self.store_page(brand, source.name, result, report)
+
+    def store_page(
+        self, brand: BrandSettings, key: str, result: PollResult, report: IngestReport | None = None
+    ) -> IngestReport:
+        """Store one page and move the channel's cursor, all in one transaction."""
+        report = report or IngestReport(channel=key)
+        report.fetched = len(result.mentions)
+        report.calls = result.calls
+        report.exhausted = result.exhausted
+        now = self.clock()
+        with self.factory() as session, session.begin():
+            channel = store.get_or_create_channel(session, key, brand.name, "")
+            store.quarantine(session, key, result.rejected)
+            report.quarantined = len(result.rejected)
+            self.ingest_mentions(session, brand, key, result.mentions, report, now)
+            channel.cursor = result.next_cursor
+            channel.last_poll_at = now
+            channel.last_success_at = now
+            channel.consecutive_failures = 0
+            channel.last_error = ""
+            channel.down_since = None
+            channel.down_alerted_at = None
+            channel.next_poll_after = (
+                now + timedelta(seconds=result.retry_after) if result.retry_after else None
+            )
+            channel.api_calls += result.calls
+            channel.mentions_ingested += report.new
+            if result.cost_cents:
+                month = month_key(now)
+                spent = spent_this_month(channel.spend_month, channel.spend_cents, now)
+                channel.spend_month = month
+                channel.spend_cents = spent + result.cost_cents
+        return report
+
+    def ingest_mentions(
+        self,
+        session: Session,
+        brand: BrandSettings,
+        key: str,
+        mentions: Sequence[Mention],
+        report: IngestReport,
+        now: datetime,
+    ) -> None:
+        """Match, dedupe, score and store mentions of one brand; open or attach cases."""
+        matcher = self._matchers[brand.name]
+        matched = [x for x in mentions if matcher.matches(x.text)]
+        report.unmatched += len(mentions) - len(matched)
+        if not matched:
+            return
+        existing = set(
+            session.execute(
+                select(m.Mention.platform, m.Mention.external_id).where(
+                    tuple_(m.Mention.platform, m.Mention.external_id).in_([x.key for x in matched])
+                )
+            ).all()
+        )
+        fresh: dict[tuple[str, str], Mention] = {}
+        for mention in matched:
+            if mention.key in existing or mention.key in fresh:
+                report.duplicates += 1
+            else:
+                fresh[mention.key] = mention
+        if not fresh:
+            return
+        handles = tuple(brand.handles)
+        scores = {k: score_mention(x, brand_handles=handles, now=now) for k, x in fresh.items()}
+        authors = store.upsert_authors(session, fresh.values())
+        inserted = store.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
+        report.new = len(inserted)
+        report.duplicates += len(fresh) - len(inserted)
+        for mention_key, mention_id in inserted.items():
+            mention = fresh[mention_key]
+            score = scores[mention_key]
+            if score.flagged:
+                report.flagged += 1
+            author_id = authors[(mention.platform, mention.author_id or mention.author)]
+            self._route_to_case(session, brand, mention, mention_id, author_id, score, report, now)
+
+    def _route_to_case(
+        self,
+        session: Session,
+        brand: BrandSettings,
+        mention: Mention,
+        mention_id: int,
+        author_id: int,
+        score: Score,
+        report: IngestReport,
+        now: datetime,
+    ) -> None:
+        """Attach the mention to the author's open case, or open one if it is flagged."""
+        case = store.open_case_for(session, author_id, brand.name)
+        if case is None and score.flagged:
+            sla = self.settings.sla.minutes_for(score.severity)
+            try:
+                with session.begin_nested():
+                    case = store.open_case(
+                        session, brand.name, mention, mention_id, author_id, score, sla
+                    )
+                report.cases_opened.append(case.id)
+            except IntegrityError:
+                # Another worker opened this author's case a moment ago: attach to theirs.
+                case = store.open_case_for(session, author_id, brand.name)
+                if case is None:
+                    raise
+                store.attach_mention(session, case, mention_id, score, now)
+                report.cases_attached.append(case.id)
+        elif case is not None:
+            store.attach_mention(session, case, mention_id, score, now)
+            report.cases_attached.append(case.id)
+        self._hear_later_mention(session, brand, case, mention_id, author_id, score, report, now)
+        if case is None:
+            return
+        if severity_rank(case.severity) >= severity_rank(self.settings.alerts.min_severity):
+            store.raise_severity_alert(session, case)
+
+    def _hear_later_mention(
+        self,
+        session: Session,
+        brand: BrandSettings,
+        case: m.RecoveryCase | None,
+        mention_id: int,
+        author_id: int,
+        score: Score,
+        report: IngestReport,
+        now: datetime,
+    ) -> None:
+        """Win-back: what the author says after a response updates that case's later sentiment.
+
+        A mention with no open case to join attaches to the author's case closed within
+        `win_back_days`; a new complaint opens its own case but still counts for the old one.
+        """
+        session.flush()
+        if case is not None and case.first_mention_id != mention_id:
+            store.refresh_win_back(session, case, brand.win_back_days)
+        if case is not None and case.first_mention_id != mention_id:
+            return
+        since = now - timedelta(days=brand.win_back_days)
+        closed = store.recent_closed_case_for(session, author_id, brand.name, since)
+        if closed is None:
+            return
+        if case is None:
+            store.attach_mention(session, closed, mention_id, score, now)
+            report.cases_attached.append(closed.id)
+        session.flush()
+        store.refresh_win_back(session, closed, brand.win_back_days)
+
+    def _refuse_over_budget(
+        self, session: Session, row: m.Channel, error: str, now: datetime
+    ) -> None:
+        """A paid channel at its cap: no poll until next month, and one alert for the month."""
+        row.last_error = error[:2000]
+        row.last_poll_at = now
+        row.next_poll_after = start_of_next_month(now)
+        store.raise_channel_alert(
+            session, row, "spend_cap", f"spend_cap:{row.key}:{month_key(now)}", "high",
+            {"error": error, "spend_cents": row.spend_cents, "month": row.spend_month},
+        )  # fmt: skip
+        log.warning("channel %s not polled: %s", row.key, error)
+
+    def _record_failure(
+        self,
+        key: str,
+        error: str,
+        retry_after: float | None,
+        channel: ChannelSettings,
+        rejected: Sequence[Rejected] = (),
+    ) -> None:
+        now = self.clock()
+        with self.factory() as session, session.begin():
+            row = session.scalars(select(m.Channel).where(m.Channel.key == key)).one()
+            # A malformed page is kept for a person to inspect, even though the poll failed.
+            store.quarantine(session, key, rejected)
+            row.consecutive_failures += 1
+            row.last_failure_at = now
+            row.last_poll_at = now
+            row.last_error = error[:2000]
+            row.down_since = row.down_since or now
+            row.next_poll_after = next_poll_time(now, row.consecutive_failures, retry_after)
+            store.maybe_raise_channel_down(session, row, channel.down_after_minutes, now)
+        log.warning("channel %s failed (%d in a row): %s", key, row.consecutive_failures, error)
+
+
+def page_summary(report: IngestReport) -> dict[str, Any]:
+    """A report as a plain dict for logs and the CLI."""
+    return {
+        "channel": report.channel,
+        "fetched": report.fetched,
+        "new": report.new,
+        "duplicates": report.duplicates,
+        "flagged": report.flagged,
+        "opened": len(report.cases_opened),
+        "attached": len(report.cases_attached),
+        "quarantined": report.quarantined,
+        "error": report.error,
+    }

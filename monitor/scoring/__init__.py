@@ -1,0 +1,230 @@
+"""The pure scoring core: sentiment, complaint cues, category and severity, with reasons.
+
+No I/O and no clock: the same text and numbers always give the same `Score`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from monitor.mention import Mention, as_utc
+from monitor.scoring.category import CATEGORIES
+from monitor.scoring.cues import Cues, normalize
+from monitor.scoring.passes import Phrases, scan
+from monitor.scoring.sentiment import compound
+from monitor.scoring.severity import SEVERITIES, assess, severity_rank
+
+__all__ = [
+    "CATEGORIES",
+    "SEVERITIES",
+    "Score",
+    "age_in_hours",
+    "complaint_points",
+    "judge",
+    "score_mention",
+    "score_text",
+    "severity_rank",
+]
+
+# A post is a complaint when its cues add up to this many points (see complaint_points).
+COMPLAINT_POINTS = 2
+# A post that is not a complaint is still flagged when at least this negative.
+NEGATIVE_FLAG = -0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """What the scoring core thinks of one post."""
+
+    sentiment: float  # VADER compound, -1 .. 1
+    complaint: bool
+    category: str
+    severity: str  # one of SEVERITIES
+    flagged: bool  # needs a recovery case
+    reasons: tuple[str, ...]
+
+
+def complaint_points(sentiment: float, cues: Cues, urgent: bool = False) -> int:
+    """Evidence that a post is a complaint, in points.
+
+    A breach of expectation 3 (4 for two or more), problem words 1 each (at most 2), sarcasm
+    3, an urgency word (lawsuit, fire, injury...) 2 unless the post is cheerful, negative
+    sentiment 1 (2 below -0.5). Strong positive sentiment, thanks and a plain information
+    question count 1 against each, unless a breach or sarcasm is present.
+    """
+    points = 0
+    if cues.breach:
+        points += 3 + min(len(cues.breach) - 1, 1)
+    points += min(len(cues.problem), 2)
+    if cues.sarcasm:
+        points += 3
+    if urgent and sentiment < 0.5:
+        points += 2
+    # Negativity alone ("Brutal.", "so heartbreaking") is mood, not a complaint: it counts
+    # double only next to complaint language.
+    spoken = bool(
+        cues.breach
+        or cues.problem
+        or cues.waiting
+        or cues.issue
+        or cues.address
+        or cues.problem_question
+    )
+    if sentiment <= -0.5:
+        points += 2 if spoken else 1
+    elif sentiment <= -0.05:
+        points += 1
+    troubled = bool(cues.breach or cues.problem or cues.sarcasm) or sentiment <= -0.05
+    if cues.waiting:
+        points += 1
+    if cues.problem_question:
+        points += 1
+    if cues.address and troubled:
+        points += 1
+    if cues.issue and (troubled or cues.question):
+        points += 1
+    unhappy = bool(cues.breach or cues.sarcasm)
+    if sentiment >= 0.5 and not unhappy:
+        points -= 1
+    if cues.praise and not unhappy and not cues.problem:
+        points -= 1
+    if cues.question and not troubled and not cues.problem_question:
+        points -= 1
+    return points
+
+
+def score_text(
+    text: str,
+    *,
+    followers: int = 0,
+    likes: int = 0,
+    replies: int = 0,
+    reposts: int = 0,
+    age_hours: float | None = None,
+    brand_handles: tuple[str, ...] = (),
+) -> Score:
+    """Score one post's text with its reach and engagement numbers."""
+    lower = normalize(text)
+    return judge(
+        compound(text),
+        scan(lower),
+        followers=followers,
+        likes=likes,
+        replies=replies,
+        reposts=reposts,
+        age_hours=age_hours,
+        brand_handles=brand_handles,
+    )
+
+
+def judge(
+    sentiment: float,
+    phrases: Phrases,
+    *,
+    followers: int = 0,
+    likes: int = 0,
+    replies: int = 0,
+    reposts: int = 0,
+    age_hours: float | None = None,
+    brand_handles: tuple[str, ...] = (),
+) -> Score:
+    """The Score of a post from its sentiment and the phrases found in its lower-cased text.
+
+    `phrases` is anything with Phrases' methods: tests pass a plain-regex twin to check the
+    shared scan finds exactly what one regex per pass would.
+    """
+    lower = phrases.lower
+    cues = phrases.cues()
+    spam = phrases.spam() if not cues.breach else ""
+    if spam:
+        return Score(
+            sentiment=sentiment,
+            complaint=False,
+            category="other",
+            severity="none",
+            flagged=False,
+            reasons=(f"looks like spam: '{spam}'",),
+        )
+    urgent = phrases.urgency()
+    complaint = complaint_points(sentiment, cues, bool(urgent)) >= COMPLAINT_POINTS
+    addressed = _addressed(lower, brand_handles) if brand_handles else ""
+    severity, severity_reasons = assess(
+        sentiment=sentiment,
+        complaint=complaint,
+        urgent=urgent,
+        followers=followers,
+        likes=likes,
+        replies=replies,
+        reposts=reposts,
+        age_hours=age_hours,
+        addressed=addressed,
+    )
+    flagged = complaint or (sentiment <= NEGATIVE_FLAG and severity != "none")
+    reasons: list[str] = []
+    if sentiment <= -0.05:
+        reasons.append(f"negative sentiment {sentiment:.2f}")
+    elif sentiment >= 0.05:
+        reasons.append(f"positive sentiment {sentiment:.2f}")
+    reasons.extend(f"complaint cue: '{c}'" for c in cues.breach[:3])
+    reasons.extend(f"problem word: '{c}'" for c in cues.problem[:3])
+    reasons.extend(f"sarcasm: '{c}'" for c in cues.sarcasm[:2])
+    reasons.extend(f"negated: '{c}'" for c in cues.negated[:2])
+    if cues.question and not complaint:
+        reasons.append("reads as a question")
+    if complaint or flagged:
+        category, why = phrases.category()
+        if why:
+            reasons.append(f"category {category}: '{why}'")
+    else:
+        category = "other"
+    reasons.extend(severity_reasons)
+    return Score(
+        sentiment=sentiment,
+        complaint=complaint,
+        category=category,
+        severity=severity,
+        flagged=flagged,
+        reasons=tuple(reasons),
+    )
+
+
+def score_mention(
+    mention: Mention, *, brand_handles: tuple[str, ...] = (), now: datetime | None = None
+) -> Score:
+    """Score a Mention; its age (for engagement velocity) is known when `now` is given."""
+    return score_text(
+        mention.text,
+        followers=mention.author_followers,
+        likes=mention.likes,
+        replies=mention.replies,
+        reposts=mention.reposts,
+        age_hours=age_in_hours(mention.created_at, now),
+        brand_handles=brand_handles,
+    )
+
+
+def age_in_hours(created: datetime | None, now: datetime | None) -> float | None:
+    """Hours from `created` to `now` (never negative); None when either is unknown."""
+    if now is None or created is None:
+        return None
+    delta = as_utc(now) - as_utc(created)  # type: ignore[operator]
+    return max(delta.total_seconds() / 3600.0, 0.0)
+
+
+@lru_cache(maxsize=256)
+def _handles_re(handles: tuple[str, ...]) -> re.Pattern[str] | None:
+    names = sorted({h.strip().lstrip("@").lower() for h in handles if h.strip().lstrip("@")})
+    if not names:
+        return None
+    return re.compile(r"(?<![\w@])@(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+
+
+def _addressed(lower: str, handles: tuple[str, ...]) -> str:
+    pattern = _handles_re(handles)
+    if pattern is None or "@" not in lower:
+        return ""
+    match = pattern.search(lower)
+    return match.group() if match else ""

@@ -1,0 +1,65 @@
+"""The phrase passes of one post (cues, addressee, urgency, spam, category) from one scan.
+
+`scan(lower)` tokenises the lower-cased text once (see `_scan`); each pass is then matched
+only where it is asked for, so a post that is not flagged never pays for its category.
+"""
+
+from __future__ import annotations
+
+from monitor.scoring import category, cues, severity, spam
+from monitor.scoring._scan import Pass, PhraseScanner
+
+_BOUNDARY = "#@/"  # cue, category and urgency phrases never follow these (nor a word character)
+
+SCANNER = PhraseScanner(
+    [
+        Pass("cue", cues.CUE_SOURCES, _BOUNDARY),
+        Pass("target", cues.TARGET_SOURCES, _BOUNDARY),
+        Pass("urgency", severity.URGENCY, _BOUNDARY),
+        Pass("spam", spam.SPAM, "@/"),  # "#free bitcoin" is still spam
+        Pass("category", category.CATEGORY_SOURCES, _BOUNDARY),
+    ]
+)
+_CUE, _TARGET, _URGENCY, _SPAM, _CATEGORY = range(5)
+_hits = SCANNER.hits
+_matches = SCANNER.matches
+
+
+class Phrases:
+    """What the phrase passes find in one lower-cased text; each pass runs on first use."""
+
+    __slots__ = ("_hits", "lower")
+
+    def __init__(self, lower: str) -> None:
+        self.lower = lower
+        self._hits = _hits(lower)
+
+    def cues(self) -> cues.Cues:
+        """The complaint cues (see `cues.find_cues`)."""
+        hits = self._hits
+        if not hits:
+            return cues.cues_from(self.lower, [], [])
+        lower = self.lower
+        return cues.cues_from(lower, _matches(lower, hits, _CUE), _matches(lower, hits, _TARGET))
+
+    def spam(self) -> str:
+        """The first spam phrase, or "" (see `spam.spam_phrase`)."""
+        found = _matches(self.lower, self._hits, _SPAM, True) if self._hits else []
+        return found[0] if found else ""
+
+    def urgency(self) -> tuple[str, ...]:
+        """The urgency words, first occurrence order, deduplicated."""
+        if not self._hits:
+            return ()
+        return tuple(dict.fromkeys(_matches(self.lower, self._hits, _URGENCY)))
+
+    def category(self) -> tuple[str, str]:
+        """(category, the word that decided it) (see `category.categorize`)."""
+        if not self._hits:
+            return "other", ""
+        return category.category_from(_matches(self.lower, self._hits, _CATEGORY))
+
+
+def scan(lower: str) -> Phrases:
+    """Tokenise lower-cased text once for all the phrase passes."""
+    return Phrases(lower)

@@ -1,0 +1,119 @@
+"""How bad it is: none/low/medium/high/critical, from negativity, reach, engagement (and its
+velocity when the post's age is known), urgency words, and whether the brand was addressed."""
+
+from __future__ import annotations
+
+import re
+
+SEVERITIES = ("none", "low", "medium", "high", "critical")
+# Below this engagement (likes + 2 replies + 3 reposts) a post's age changes nothing.
+VELOCITY_MIN_ENGAGEMENT = 20
+_RANK = {name: i for i, name in enumerate(SEVERITIES)}
+
+URGENCY = (
+    r"lawsuits?|lawyers?|attorney|solicitor|sue|suing|sued|legal action|court|class action|"
+    r"boycott(?:ing)?|injur(?:y|ies|ed)|hospital(?:ised|ized)?|ambulance|data breach|breach|"
+    r"leaked|hacked|scam(?:med)?|fraud(?:ulent)?|fire|caught fire|on fire|explod(?:ed|ing|es)|"
+    r"recall(?:ed)?|food poisoning|poison(?:ed|ing)?|allergic reaction|unsafe|dangerous|"
+    r"discriminat(?:ion|ed|ing)|racist|harass(?:ed|ment)|assault(?:ed)?|police|trading standards|"
+    r"ombudsman|regulator|ofcom|fcc|ftc|bbb|press|journalist|news|going viral|viral|"
+    r"never (?:buying|using|flying|shopping) (?:from |with )?(?:you|this|them)? ?again|"
+    r"cancel(?:l?ing)? my (?:account|subscription|contract)|switching to|chargeback|"
+    r"(?:burn(?:ed|t|s)?|scald(?:ed|s)?) (?:my|me|his|her|our|their|him|us)|scalded|"
+    r"(?:electric|got a|gave me a) shock|shocked (?:me|him|her|us)|electrocut\w+|sparked|"
+    r"sparking|sparks|burning (?:smell|plastic)|scorch(?:ed|ing)?|scorch marks?|melted|melting|"
+    r"smoking|choking|glass in",
+)
+# Harm to a person or property: a safety problem that is at least 'high' whatever the reach.
+_HARM = re.compile(
+    r"injur\w*|hospital\w*|ambulance|fire|caught fire|on fire|explod\w+|food poisoning|"
+    r"poison\w*|allergic reaction|(?:burn\w*|scald\w*) \w+|scalded|(?:electric|got a|gave me a) "
+    r"shock|shocked \w+|electrocut\w+|sparked|sparking|sparks|burning \w+|scorch\w*(?: marks?)?|"
+    r"melted|melting|smoking|choking|glass in"
+)
+_CRITICAL_URGENCY = re.compile(
+    r"lawsuits?|lawyers?|attorney|solicitor|sue|suing|sued|legal action|class action|"
+    r"injur\w*|hospital\w*|ambulance|"
+    r"data breach|breach|leaked|hacked|fire|caught fire|on fire|explod\w+|recall\w*|"
+    r"food poisoning|poison\w*|allergic reaction|assault\w*|discriminat\w+|racist"
+)
+
+
+def severity_rank(severity: str) -> int:
+    """none=0, low=1, medium=2, high=3, critical=4 (unknown names count as none)."""
+    return _RANK.get(severity, 0)
+
+
+def urgency_words(lower: str) -> tuple[str, ...]:
+    """The urgency words in lower-cased text, first occurrence order, deduplicated."""
+    from monitor.scoring.passes import scan  # passes is built from this module's phrases
+
+    return scan(lower).urgency()
+
+
+def assess(
+    *,
+    sentiment: float,
+    complaint: bool,
+    urgent: tuple[str, ...],
+    followers: int,
+    likes: int,
+    replies: int,
+    reposts: int,
+    age_hours: float | None,
+    addressed: str,
+) -> tuple[str, list[str]]:
+    """(severity, reasons). A post that is neither a complaint nor negative is 'none'.
+
+    Points: a complaint 1, negativity 1-2, reach 1-3, engagement 1-3, velocity 1, urgency 2
+    (3 for harm, law or a breach), direct address 1. Levels: 1-2 low, 3-4 medium, 5-6 high,
+    7+ critical.
+    """
+    negative = sentiment <= -0.05
+    if not complaint and not negative and not urgent:
+        return "none", []
+    reasons: list[str] = []
+    points = 1 if complaint else 0
+    if sentiment <= -0.75:
+        points += 2
+    elif sentiment <= -0.3 or (negative and not complaint):
+        points += 1
+    if followers >= 100_000:
+        points += 3
+    elif followers >= 10_000:
+        points += 2
+    elif followers >= 1_000:
+        points += 1
+    if followers >= 1_000:
+        reasons.append(f"reach: {followers:,} followers")
+    engagement = likes + 2 * replies + 3 * reposts
+    if engagement >= 1_000:
+        points += 3
+    elif engagement >= 100:
+        points += 2
+    elif engagement >= 20:
+        points += 1
+    if engagement >= 20:
+        reasons.append(f"engagement: {likes:,} likes, {replies:,} replies, {reposts:,} reposts")
+    if age_hours is not None and engagement >= VELOCITY_MIN_ENGAGEMENT:
+        per_hour = engagement / max(age_hours, 0.25)
+        if per_hour >= 50:
+            points += 1
+            reasons.append(f"velocity: {per_hour:,.0f} interactions an hour")
+    if urgent:
+        points += 3 if any(_CRITICAL_URGENCY.fullmatch(w) for w in urgent) else 2
+        reasons.extend(f"urgency: '{w}'" for w in urgent[:3])
+    if addressed:
+        points += 1
+        reasons.append(f"addressed to the brand: {addressed}")
+    harm = next((w for w in urgent if _HARM.fullmatch(w)), "")
+    if harm and (complaint or negative) and points < 5:
+        points = 5
+        reasons.append(f"safety: '{harm}' means possible harm, at least high")
+    if not complaint and not negative:
+        # Urgent words in a neutral or positive post ("fire sale!") matter less.
+        points = min(points, 2)
+    if points <= 0:
+        return "none", reasons
+    level = 1 if points <= 2 else 2 if points <= 4 else 3 if points <= 6 else 4
+    return SEVERITIES[level], reasons

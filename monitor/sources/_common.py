@@ -1,0 +1,159 @@
+"""Helpers the platform sources share: options, credentials, cursors, payloads, retry hints."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from monitor.settings import BrandSettings, ChannelSettings
+from monitor.sources.base import Rejected, SourceError
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+
+SEEN_LIMIT = 500  # ids remembered per feed to drop repeats; bounded so cursors stay small
+RAW_LIMIT = 20_000  # characters of a payload kept in quarantine
+
+
+def parse_options(model: type[OptionsT], channel: ChannelSettings, key: str) -> OptionsT:
+    """Validate a channel's options; the error names the channel and the option."""
+    try:
+        return model.model_validate(channel.options)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"]) or "(options)"
+            problems.append(f"option '{field}': {error['msg']}")
+        raise SourceError(f"{key}: " + "; ".join(problems), permanent=True) from None
+
+
+def require_env(key: str, variable: str) -> str:
+    """A credential from the environment, or a permanent error naming channel and variable."""
+    value = os.environ.get(variable, "")
+    if not value:
+        raise SourceError(f"{key}: {variable} is not set", permanent=True)
+    return value
+
+
+def optional_env(variable: str) -> str:
+    """A credential that may be absent ('' then)."""
+    return os.environ.get(variable, "")
+
+
+def brand_queries(brand: BrandSettings, override: Iterable[str] = ()) -> list[str]:
+    """What to search for: the channel's own queries, else the brand's queries, else its names."""
+    queries = [q for q in override if q.strip()]
+    if queries:
+        return queries
+    if brand.queries:
+        return list(brand.queries)
+    names = [*brand.keywords, *brand.aliases]
+    return [f'"{n}"' if " " in n else n for n in names] or [h.lstrip("@#") for h in brand.handles]
+
+
+def brand_handles(brand: BrandSettings) -> set[str]:
+    """The brand's own account names, lower-case without '@' (to spot mentions of the brand)."""
+    return {h.lstrip("@").lower() for h in brand.handles if h.startswith("@")}
+
+
+def remember(seen: list[str], new_ids: Iterable[str], limit: int = SEEN_LIMIT) -> list[str]:
+    """Append ids to a bounded most-recent-last list (the oldest fall off)."""
+    merged = [*seen, *new_ids]
+    return merged[-limit:]
+
+
+def jsonable(value: Any, depth: int = 0) -> Any:
+    """A JSON-safe copy of a payload (objects become their string form; cycles are cut)."""
+    if depth > 6:
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v, depth + 1) for v in value]
+    if isinstance(value, BaseModel):
+        return jsonable(value.model_dump(), depth + 1)
+    return str(value)  # e.g. a praw Redditor: its name (never touch lazy attributes)
+
+
+def rejected(location: str, error: str, payload: Any) -> Rejected:
+    """A Rejected with the payload as JSON text (or as received when it is not JSON-able)."""
+    if isinstance(payload, bytes):
+        raw = payload.decode("utf-8", "replace")
+    elif isinstance(payload, str):
+        raw = payload
+    else:
+        try:
+            raw = json.dumps(jsonable(payload), ensure_ascii=False)
+        except (TypeError, ValueError):
+            raw = repr(payload)
+    return Rejected(location=location, error=error, raw=raw[:RAW_LIMIT])
+
+
+def retry_after_seconds(
+    headers: Mapping[str, str] | None, now: datetime | None = None
+) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), if there is one."""
+    if not headers:
+        return None
+    value = _header(headers, "retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def reset_in_seconds(
+    headers: Mapping[str, str] | None, name: str, now: datetime | None = None
+) -> float | None:
+    """Seconds until a rate-limit reset header: epoch seconds (X) or seconds from now (Reddit)."""
+    if not headers:
+        return None
+    value = _header(headers, name)
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if number > 1_000_000_000:  # an epoch timestamp
+        now = now or datetime.now(UTC)
+        return max(0.0, number - now.timestamp())
+    return max(0.0, number)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    """A header value, case-insensitively."""
+    for key, value in headers.items():
+        if key.lower() == name:
+            return str(value)
+    return ""
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A timestamp from epoch seconds or ISO 8601 text (a trailing Z allowed), in UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(float(value), UTC)
+    text = str(value).strip().replace("Z", "+00:00")
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

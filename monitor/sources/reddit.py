@@ -1,0 +1,361 @@
+"""Reddit through praw: subreddit search and comment stream (before-cursors), inbox mentions.
+
+Each feed keeps its own cursor: the newest fullname seen (`before`) plus a bounded set of recent
+fullnames. Reddit answers a `before` whose item was removed with an empty page forever, so an
+empty page resets to the latest items and the seen set drops repeats (praw's stream logic, one
+step per poll, with the state in the cursor instead of a generator).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import praw
+import prawcore
+from pydantic import BaseModel, ConfigDict, Field
+
+from monitor.mention import Mention
+from monitor.settings import BrandSettings, ChannelSettings
+from monitor.sources._common import (
+    brand_queries,
+    jsonable,
+    optional_env,
+    parse_options,
+    rejected,
+    remember,
+    require_env,
+    reset_in_seconds,
+    retry_after_seconds,
+)
+from monitor.sources.base import PollResult, Rejected, SourceError
+
+SEEN_PER_FEED = 301  # praw's stream remembers 301 ids: enough to bridge one page overlap
+CACHE_BUSTER_CYCLE = 30  # praw varies `limit` without `before` so Reddit's cache is skipped
+
+
+class RedditOptions(BaseModel):
+    """Options of a reddit channel (credentials are named by *_env, read from the environment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subreddits: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
+    queries: list[str] = []  # default: the brand's queries, else its keywords and aliases
+    search: bool = True
+    comments: bool = True
+    inbox: bool = True  # mentions of the brand's account, when username and password are set
+    page_size: int = Field(100, ge=1, le=100)
+    min_remaining: int = Field(5, ge=0)  # requests kept in reserve before the window resets
+    timeout_seconds: float = Field(16.0, gt=0)
+    oauth_url: str = "https://oauth.reddit.com"
+    reddit_url: str = "https://www.reddit.com"
+    client_id_env: str = "MAKEGOOD_REDDIT_CLIENT_ID"
+    client_secret_env: str = "MAKEGOOD_REDDIT_CLIENT_SECRET"
+    username_env: str = "MAKEGOOD_REDDIT_USERNAME"
+    password_env: str = "MAKEGOOD_REDDIT_PASSWORD"
+    user_agent_env: str = "MAKEGOOD_REDDIT_USER_AGENT"
+
+
+class _Tracker:
+    """Counts requests and keeps the latest rate-limit headers (shared with the requestor)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.remaining: float | None = None
+        self.reset_at: float | None = None  # time.time() when the window resets
+
+    def update(self, headers: Mapping[str, str]) -> None:
+        """Read x-ratelimit-remaining/reset from a response."""
+        self.calls += 1
+        remaining = headers.get("x-ratelimit-remaining")
+        reset = reset_in_seconds(headers, "x-ratelimit-reset")
+        if remaining is not None:
+            try:
+                self.remaining = float(remaining)
+            except ValueError:
+                self.remaining = None
+        if reset is not None:
+            self.reset_at = time.time() + reset
+
+    def wait_needed(self, reserve: int) -> float | None:
+        """Seconds to wait when the window is (nearly) spent, else None."""
+        if self.remaining is None or self.remaining > reserve or self.reset_at is None:
+            return None
+        wait = self.reset_at - time.time()
+        return wait if wait > 0 else None
+
+
+def _tracking_requestor(tracker: _Tracker) -> type[prawcore.Requestor]:
+    """A prawcore Requestor class that reports each response to `tracker`."""
+
+    class TrackingRequestor(prawcore.Requestor):
+        def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+            # prawcore's session always passes its own 16 s default: the channel's setting wins.
+            response = super().request(*args, timeout=self.timeout, **kwargs)
+            tracker.update(response.headers)
+            return response
+
+    return TrackingRequestor
+
+
+class _NoRetry(prawcore.sessions.FiniteRetryStrategy):
+    """No retries and no sleeping inside a poll: the pipeline backs off between polls."""
+
+    def _sleep_seconds(self) -> float | None:
+        return None
+
+    def should_retry_on_failure(self) -> bool:
+        return False
+
+
+def _no_retry() -> prawcore.sessions.FiniteRetryStrategy:
+    return _NoRetry(retries=0)
+
+
+class RedditSource:
+    """Search, comment stream and inbox mentions for one brand, one page of each per poll."""
+
+    platform = "reddit"
+
+    def __init__(self, name: str, reddit: praw.Reddit, options: RedditOptions, queries: list[str]):
+        self.name = name
+        self.reddit = reddit
+        self.options = options
+        self.queries = queries
+        self.tracker: _Tracker = getattr(reddit, "_makegood_tracker", None) or _Tracker()
+        self.has_user = bool(reddit.config.username and reddit.config.password)
+        # The pipeline owns retries and waits: prawcore would otherwise sleep inside a poll.
+        for attr in ("_core", "_read_only_core", "_authorized_core"):
+            core = getattr(reddit, attr, None)
+            if core is not None:
+                core._retry_strategy_class = _no_retry
+
+    # --- feeds ------------------------------------------------------------------------------
+
+    def feeds(self) -> list[tuple[str, Callable[[int, str | None], list[Any]]]]:
+        """(cursor key, fetch(limit, before)) for every enabled feed; each fetch is one request."""
+        subs = "+".join(self.options.subreddits)
+        feeds: list[tuple[str, Callable[[int, str | None], list[Any]]]] = []
+        if self.options.comments:
+            feeds.append((f"comments:{subs}", self._listing(f"r/{subs}/comments/", {})))
+        if self.options.search:
+            for query in self.queries:
+                params = {"q": query, "sort": "new", "t": "all", "restrict_sr": subs != "all"}
+                feeds.append((f"search:{subs}:{query}", self._listing(f"r/{subs}/search/", params)))
+        if self.options.inbox and self.has_user:
+            feeds.append(("inbox", self._listing("message/mentions/", {})))
+        return feeds
+
+    def _listing(self, path: str, params: dict[str, Any]) -> Callable[[int, str | None], list[Any]]:
+        """One listing page (never praw's ListingGenerator, which would follow `after` pages)."""
+
+        def fetch(limit: int, before: str | None) -> list[Any]:
+            query = {**params, "limit": limit}
+            if before:
+                query["before"] = before
+            listing = self.reddit.get(path, params=query)
+            return list(getattr(listing, "children", []) or [])
+
+        return fetch
+
+    def poll(self, cursor: dict[str, Any]) -> PollResult:
+        """One page of each feed; stops early, saying when to come back, if the window is spent."""
+        states: dict[str, Any] = dict(cursor.get("feeds", {}))
+        mentions: list[Mention] = []
+        bad: list[Rejected] = []
+        exhausted = True
+        retry_after: float | None = None
+        calls_before = self.tracker.calls
+        for key, fetch in self.feeds():
+            retry_after = self.tracker.wait_needed(self.options.min_remaining)
+            if retry_after is not None:
+                exhausted = True  # the rest waits for the window to reset
+                break
+            items, states[key], more = self._step(states.get(key, {}), fetch)
+            exhausted = exhausted and not more
+            for item in items:
+                converted = to_mention(item)
+                (bad if isinstance(converted, Rejected) else mentions).append(converted)  # type: ignore[arg-type]
+        if retry_after is None:
+            retry_after = self.tracker.wait_needed(self.options.min_remaining)
+        return PollResult(
+            mentions=mentions,
+            rejected=bad,
+            next_cursor={"feeds": states},
+            calls=max(self.tracker.calls - calls_before, 1),
+            exhausted=exhausted,
+            retry_after=retry_after,
+        )
+
+    def _step(
+        self, state: dict[str, Any], fetch: Callable[[int, str | None], list[Any]]
+    ) -> tuple[list[Any], dict[str, Any], bool]:
+        """One poll of one feed: (new items oldest first, the feed's next state, more waiting)."""
+        before = state.get("before")
+        without_before = int(state.get("without_before", 0))
+        limit = self.options.page_size
+        if before is None:
+            limit = max(1, limit - without_before)
+            without_before = (without_before + 1) % CACHE_BUSTER_CYCLE
+        page = self._call(lambda: fetch(limit, before))
+        seen: list[str] = list(state.get("seen", []))
+        known = set(seen)
+        fresh = [x for x in reversed(page) if _fullname(x) not in known]
+        next_state = {
+            "before": _fullname(fresh[-1]) if fresh else None,
+            "seen": remember(seen, [_fullname(x) for x in fresh], SEEN_PER_FEED),
+            "without_before": without_before,
+        }
+        more = before is not None and len(page) >= limit
+        return fresh, next_state, more
+
+    def _call(self, request: Callable[[], Any]) -> Any:
+        """Run one praw request; platform failures become SourceError with a retry hint."""
+        for attr in ("_core", "_read_only_core", "_authorized_core"):
+            core = getattr(self.reddit, attr, None)
+            if core is not None:
+                core._rate_limiter.next_request_timestamp_ns = None  # we pace, prawcore won't sleep
+        try:
+            return request()
+        except prawcore.exceptions.TooManyRequests as exc:
+            headers = exc.response.headers
+            wait = retry_after_seconds(headers) or reset_in_seconds(headers, "x-ratelimit-reset")
+            raise SourceError(
+                f"{self.name}: rate limited (429)", retry_after=wait or 60.0
+            ) from None
+        except prawcore.exceptions.BadJSON as exc:
+            body = exc.response.content
+            raise SourceError(
+                f"{self.name}: malformed JSON from {exc.response.url}",
+                rejected=[rejected(exc.response.url, "malformed JSON page", body)],
+            ) from None
+        except (prawcore.exceptions.OAuthException, prawcore.exceptions.InvalidToken) as exc:
+            raise SourceError(
+                f"{self.name}: Reddit rejected the credentials ({exc}); check "
+                f"{self.options.client_id_env}, {self.options.client_secret_env}"
+                f" and {self.options.username_env}/{self.options.password_env}",
+                permanent=True,
+            ) from None
+        except prawcore.exceptions.ResponseException as exc:
+            status = exc.response.status_code
+            if status == 401:
+                raise SourceError(
+                    f"{self.name}: Reddit rejected the credentials (401); check "
+                    f"{self.options.client_id_env} and {self.options.client_secret_env}",
+                    permanent=True,
+                ) from None
+            wait = retry_after_seconds(exc.response.headers)
+            raise SourceError(f"{self.name}: HTTP {status} from Reddit", retry_after=wait) from None
+        except prawcore.exceptions.RequestException as exc:
+            original = exc.original_exception
+            reason = f"{type(original).__name__}: {str(original)[:200]}"
+            raise SourceError(f"{self.name}: request failed ({reason})") from None
+        except prawcore.exceptions.PrawcoreException as exc:
+            raise SourceError(f"{self.name}: {type(exc).__name__}: {exc}") from None
+        except praw.exceptions.PRAWException as exc:
+            raise SourceError(f"{self.name}: {type(exc).__name__}: {exc}") from None
+
+    # --- refresh ----------------------------------------------------------------------------
+
+    def refresh(self, external_ids: list[str]) -> list[Mention]:
+        """Re-read posts and comments by fullname (100 per request) with their current counts."""
+        found: list[Mention] = []
+        for start in range(0, len(external_ids), 100):
+            chunk = external_ids[start : start + 100]
+            for item in self._call(lambda c=chunk: list(self.reddit.info(fullnames=c))):
+                converted = to_mention(item)
+                if isinstance(converted, Mention):
+                    found.append(converted)
+        return found
+
+
+def _search(subreddit: Any, query: str) -> Callable[[int, str | None], Iterable[Any]]:
+    return lambda n, b: subreddit.search(
+        query, sort="new", time_filter="all", limit=n, params={"before": b}
+    )
+
+
+def _fullname(item: Any) -> str:
+    data = vars(item)
+    name = data.get("name")
+    if not name:
+        raise ValueError("item has no fullname ('name')")
+    return str(name)
+
+
+def _raw(item: Any) -> dict[str, Any]:
+    """The item's fields as received (praw keeps them as attributes), JSON-safe."""
+    return jsonable({k: v for k, v in vars(item).items() if not k.startswith("_")})
+
+
+def to_mention(item: Any) -> Mention | Rejected:
+    """A praw Comment or Submission as a Mention; a malformed one as Rejected.
+
+    Fields are read from the instance dict: a missing attribute on a lazy praw object would
+    otherwise trigger a network fetch per item.
+    """
+    raw: dict[str, Any] = {}
+    try:
+        data = vars(item)
+        raw = _raw(item)
+        fullname = _fullname(item)
+        author = data.get("author")
+        handle = str(author) if author is not None else "[deleted]"
+        is_comment = fullname.startswith("t1_")
+        if is_comment:
+            text = str(data["body"])
+        else:
+            text = "\n\n".join(
+                p for p in (str(data["title"]), str(data.get("selftext") or "")) if p
+            )
+        permalink = str(data.get("permalink") or "")
+        return Mention(
+            platform="reddit",
+            external_id=fullname,
+            text=text,
+            author=handle,
+            author_id=str(data.get("author_fullname") or handle),
+            created_at=datetime.fromtimestamp(float(data["created_utc"]), UTC),
+            url=f"https://www.reddit.com{permalink}" if permalink.startswith("/") else permalink,
+            likes=max(int(data.get("score") or 0), 0),
+            replies=int(data.get("num_comments") or 0),
+            reposts=int(data.get("num_crossposts") or 0),
+            parent_id=str(data.get("parent_id") or "") if is_comment else "",
+            root_id=str(data.get("link_id") or "") if is_comment else "",
+            reply_allowed=not bool(data.get("locked") or data.get("archived")),
+            raw=raw,
+        )
+    except (KeyError, AttributeError, TypeError, ValueError, OverflowError) as exc:
+        where = f"reddit:{raw.get('name') or raw.get('id') or '?'}"
+        return rejected(where, f"malformed item: {type(exc).__name__}: {exc}", raw or repr(item))
+
+
+def build_reddit(options: RedditOptions, key: str, **extra: Any) -> praw.Reddit:
+    """A praw.Reddit from the environment (script app; username/password enable the inbox)."""
+    tracker = _Tracker()
+    reddit = praw.Reddit(
+        client_id=require_env(key, options.client_id_env),
+        client_secret=require_env(key, options.client_secret_env),
+        username=optional_env(options.username_env) or None,
+        password=optional_env(options.password_env) or None,
+        user_agent=optional_env(options.user_agent_env) or "makegood/0.1 (brand monitor)",
+        oauth_url=options.oauth_url.rstrip("/"),
+        reddit_url=options.reddit_url.rstrip("/"),
+        check_for_updates=False,
+        check_for_async=False,
+        requestor_class=_tracking_requestor(tracker),
+        requestor_kwargs={"timeout": options.timeout_seconds},  # praw's own setting is ignored
+        **extra,
+    )
+    reddit._makegood_tracker = tracker  # type: ignore[attr-defined]
+    return reddit
+
+
+def from_settings(brand: BrandSettings, channel: ChannelSettings, key: str) -> RedditSource:
+    """Build a reddit source from its channel settings and the environment."""
+    options = parse_options(RedditOptions, channel, key)
+    return RedditSource(
+        key, build_reddit(options, key), options, brand_queries(brand, options.queries)
+    )

@@ -1,0 +1,1 @@
+"""makegood's answering half: drafting, publishing, recovery cases, alerts, reports, web."""

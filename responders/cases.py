@@ -1,0 +1,215 @@
+"""Recovery-case actions for staff: claim, steps, drafts, approval; stamped, audited, race-safe.
+
+Every action checks the case's `version` (optimistic locking): two people acting on the same case
+at once, one wins and the other gets a conflict result, nothing overwritten. Roles are enforced
+here, on the server, whatever the page showed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from monitor.mention import utcnow
+from monitor.storage import models as m
+from responders.outbox import enqueue
+from responders.results import Result
+
+ROLE_RANK = {role: rank for rank, role in enumerate(m.ROLES)}
+CONFLICT = "someone else changed this case a moment ago; reload to see their change"
+
+
+def can(user: m.User, role: str) -> bool:
+    """Whether an active user has at least `role` (viewer < responder < approver < admin)."""
+    return user.active and ROLE_RANK.get(user.role, -1) >= ROLE_RANK[role]
+
+
+def audit(session: Session, user: m.User | None, action: str, target: str, **detail: Any) -> None:
+    """Append to the audit trail."""
+    session.add(
+        m.AuditEntry(
+            user_id=user.id if user else None,
+            actor=user.username if user else "system",
+            action=action,
+            target=target,
+            detail=detail,
+        )
+    )
+
+
+def _check(
+    case: m.RecoveryCase, user: m.User, role: str, expected_version: int | None
+) -> Result[Any] | None:
+    if not can(user, role):
+        return Result.failure(f"your role ({user.role}) may not do this; it needs {role}")
+    if expected_version is not None and case.version != expected_version:
+        return Result.failure(CONFLICT, conflict=True)
+    return None
+
+
+def _commit_guard(session: Session) -> Result[Any] | None:
+    """Flush now so a concurrent change surfaces as a conflict result, not an exception."""
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        return Result.failure(CONFLICT, conflict=True)
+    return None
+
+
+def add_event(
+    session: Session,
+    case: m.RecoveryCase,
+    kind: str,
+    user: m.User | None,
+    step: str = "",
+    note: str = "",
+    at: datetime | None = None,
+    **data: Any,
+) -> m.CaseEvent:
+    """Stamp an event on a case's history and bump its version."""
+    event = m.CaseEvent(
+        case_id=case.id,
+        kind=kind,
+        step=step,
+        user_id=user.id if user else None,
+        note=note,
+        at=at or utcnow(),
+        data=data,
+    )
+    session.add(event)
+    case.updated_at = utcnow()
+    return event
+
+
+def claim(
+    session: Session,
+    case: m.RecoveryCase,
+    user: m.User,
+    expected_version: int | None,
+    assignee: m.User | None = None,
+) -> Result[m.RecoveryCase]:
+    """Claim a case, or (approvers) assign it: two people must not answer one customer."""
+    target = assignee or user
+    needed = "responder" if target.id == user.id else "approver"
+    if problem := _check(case, user, needed, expected_version):
+        return problem
+    if (
+        case.assignee_id not in (None, target.id)
+        and target.id == user.id
+        and not can(user, "approver")
+    ):
+        return Result.failure("this case is already claimed by someone else", conflict=True)
+    case.assignee_id = target.id
+    add_event(session, case, "assigned", user, note=target.username, assignee_id=target.id)
+    audit(session, user, "case.assign", f"case:{case.id}", assignee=target.username)
+    return _commit_guard(session) or Result.success(case)
+
+
+def record_step(
+    session: Session,
+    case: m.RecoveryCase,
+    user: m.User,
+    step: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Result[m.CaseEvent]:
+    """Mark one of the ten recovery steps done, with who and when."""
+    if step not in m.RECOVERY_STEPS:
+        return Result.failure(f"unknown step {step!r}; steps: {', '.join(m.RECOVERY_STEPS)}")
+    if problem := _check(case, user, "responder", expected_version):
+        return problem
+    event = add_event(session, case, "step", user, step=step, note=note)
+    audit(session, user, "case.step", f"case:{case.id}", step=step)
+    return _commit_guard(session) or Result.success(event)
+
+
+def save_draft(
+    session: Session,
+    case: m.RecoveryCase,
+    mention: m.Mention,
+    user: m.User,
+    template: str,
+    body: str,
+    channel: str = "public",
+    submit: bool = False,
+    expected_version: int | None = None,
+) -> Result[m.ReplyDraft]:
+    """Save a reply draft for the case (and optionally submit it for approval)."""
+    if problem := _check(case, user, "responder", expected_version):
+        return problem
+    if not body.strip():
+        return Result.failure("the reply is empty")
+    if channel == "public" and not mention.reply_allowed:
+        return Result.failure(
+            "a public reply is not allowed on this post (the author did not address the brand);"
+            " choose outreach by direct message or a manual reply"
+        )
+    draft = m.ReplyDraft(
+        case_id=case.id,
+        mention_id=mention.id,
+        template=template,
+        channel=channel,
+        body=body,
+        state="pending_approval" if submit else "draft",
+        author_user_id=user.id,
+    )
+    session.add(draft)
+    if submit:
+        case.status = "awaiting_approval"
+    session.flush()
+    add_event(session, case, "draft", user, note=template, draft_id=draft.id, submitted=submit)
+    audit(session, user, "draft.save", f"case:{case.id}", draft_id=draft.id, submitted=submit)
+    return _commit_guard(session) or Result.success(draft)
+
+
+def approve_draft(
+    session: Session,
+    case: m.RecoveryCase,
+    draft: m.ReplyDraft,
+    user: m.User,
+    two_person_rule: bool = False,
+    expected_version: int | None = None,
+) -> Result[m.ReplyDraft]:
+    """Approve a draft: it goes to the outbox and is published once by the worker."""
+    if problem := _check(case, user, "approver", expected_version):
+        return problem
+    if draft.state not in ("draft", "pending_approval"):
+        return Result.failure(f"this draft is already {draft.state}", conflict=True)
+    if two_person_rule and draft.author_user_id == user.id:
+        return Result.failure("two-person rule: another approver must approve your own draft")
+    draft.state = "approved"
+    draft.approved_by = user.id
+    case.status = "responded" if draft.channel == "manual" else "approved"
+    session.flush()
+    if draft.channel != "manual":
+        enqueue(session, "reply", f"reply:{draft.id}", {"draft_id": draft.id, "case_id": case.id})
+    add_event(session, case, "approved", user, draft_id=draft.id)
+    audit(session, user, "draft.approve", f"case:{case.id}", draft_id=draft.id)
+    return _commit_guard(session) or Result.success(draft)
+
+
+def reject_draft(
+    session: Session,
+    case: m.RecoveryCase,
+    draft: m.ReplyDraft,
+    user: m.User,
+    reason: str,
+    expected_version: int | None = None,
+) -> Result[m.ReplyDraft]:
+    """Send a draft back to its author; a reason is required."""
+    if problem := _check(case, user, "approver", expected_version):
+        return problem
+    if not reason.strip():
+        return Result.failure("rejecting needs a reason for the author")
+    if draft.state not in ("draft", "pending_approval"):
+        return Result.failure(f"this draft is already {draft.state}", conflict=True)
+    draft.state = "rejected"
+    draft.reject_reason = reason.strip()
+    case.status = "open"
+    add_event(session, case, "rejected", user, note=reason.strip(), draft_id=draft.id)
+    audit(session, user, "draft.reject", f"case:{case.id}", draft_id=draft.id, reason=reason)
+    return _commit_guard(session) or Result.success(draft)

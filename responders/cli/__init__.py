@@ -1,0 +1,53 @@
+"""The `makegood` command: one typer app, each subcommand group in a module of its own."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="makegood",
+    help="Watch social media for a brand and turn complaints into loyal customers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Watch social media for a brand and turn complaints into loyal customers."""
+
+
+# The registry: each command name and the module that registers it on `app` when imported.
+# Only the module of the command being run is imported, so `makegood score` starts fast.
+COMMANDS = {
+    "score": "responders.cli.score_cmd",
+    "poll": "responders.cli.poll_cmd",
+    "demo": "responders.cli.demo_cmd",
+    "serve": "responders.cli.serve_cmd",
+    "worker": "responders.cli.worker_cmd",
+    "run": "responders.cli.worker_cmd",
+    "users": "responders.cli.users_cmd",
+    "cases": "responders.cli.cases_cmd",
+}
+
+
+def load_commands(argv: list[str] | None = None) -> None:
+    """Import the module of the command named in `argv`, or every module (for --help)."""
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    wanted = COMMANDS.get(words[0]) if words else None
+    for module in [wanted] if wanted else dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(module)
+
+
+def main() -> None:
+    """Entry point of the `makegood` console script."""
+    load_commands()
+    app(prog_name="makegood")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

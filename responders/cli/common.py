@@ -1,0 +1,50 @@
+"""Helpers shared by the subcommands: loading settings and the database with clean errors."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.settings import ConfigError, Settings, load_settings
+from monitor.storage.engine import open_database
+
+ConfigOption = typer.Option(
+    None, "--config", "-c", help="TOML configuration (default: $MAKEGOOD_CONFIG or the example)"
+)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a message for a person on stderr and exit, without a traceback."""
+    print(f"makegood: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def settings_or_exit(path: Path | None) -> Settings:
+    """Load the configuration, or exit with the message naming the key and what is wrong."""
+    try:
+        return load_settings(path)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def database_or_exit(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """Open and migrate the configured database, or exit with a clear message."""
+    try:
+        return open_database(settings.database_url)
+    except Exception as exc:  # any driver error: connection refused, bad URL, permissions
+        fail(f"cannot open the database: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Log to stderr; secrets are never passed to log calls."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )

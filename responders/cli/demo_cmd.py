@@ -1,0 +1,107 @@
+"""`makegood demo`: the main job on the embedded default — SQLite, the bundled replay stream,
+the pipeline, then the worker and the web app together."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.ingest import IngestReport, Pipeline
+from monitor.settings import Settings
+from monitor.storage import models as m
+from responders.cli import app
+from responders.cli.common import ConfigOption, database_or_exit, settings_or_exit
+from responders.cli.poll_cmd import poll_all
+
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def summarize(reports: list[IngestReport]) -> dict[str, int]:
+    """Totals over a set of poll reports."""
+    return {
+        "fetched": sum(r.fetched for r in reports),
+        "new": sum(r.new for r in reports),
+        "duplicates": sum(r.duplicates for r in reports),
+        "not about the brand": sum(r.unmatched for r in reports),
+        "flagged": sum(r.flagged for r in reports),
+        "cases opened": sum(len(r.cases_opened) for r in reports),
+        "mentions attached to cases": sum(len(r.cases_attached) for r in reports),
+        "quarantined": sum(r.quarantined for r in reports),
+    }
+
+
+def print_cases(console: Console, factory: sessionmaker[Session], limit: int = 15) -> None:
+    """Show the open cases as the review queue would order them."""
+    with factory() as session:
+        by_severity = dict(
+            session.execute(
+                select(m.RecoveryCase.severity, func.count())
+                .where(m.RecoveryCase.status != "closed")
+                .group_by(m.RecoveryCase.severity)
+            ).all()
+        )
+        rows = session.execute(
+            select(m.RecoveryCase, m.Mention)
+            .join(m.Mention, m.Mention.id == m.RecoveryCase.first_mention_id)
+            .where(m.RecoveryCase.status != "closed")
+            .order_by(m.RecoveryCase.severity_rank.desc(), m.RecoveryCase.opened_at)
+            .limit(limit)
+        ).all()
+    counts = ", ".join(
+        f"{by_severity.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low")
+    )
+    console.print(f"[bold]Open recovery cases:[/bold] {counts}")
+    table = Table(show_lines=False, expand=True)
+    for column in ("case", "severity", "platform", "author", "category"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("complaint", no_wrap=True, overflow="ellipsis", ratio=1, min_width=30)
+    for case, mention in rows:
+        style = SEVERITY_STYLE.get(case.severity, "")
+        table.add_row(
+            str(case.id),
+            f"[{style}]{case.severity}[/]" if style else case.severity,
+            case.platform,
+            mention.author_handle,
+            case.category,
+            mention.text.replace("\n", " ")[:200],
+        )
+    console.print(table)
+
+
+def run_demo_ingest(settings: Settings, console: Console) -> sessionmaker[Session]:
+    """Migrate the database and play every configured channel through the pipeline."""
+    _, factory = database_or_exit(settings)
+    reports = poll_all(settings, Pipeline(settings, factory), drain=True, max_pages=10_000)
+    errors = [r for r in reports if r.error]
+    for report in errors:
+        console.print(f"[red]channel {report.channel}: {report.error}[/red]")
+    totals = summarize(reports)
+    console.print(
+        "[bold]Ingested:[/bold] " + ", ".join(f"{v} {k}" for k, v in totals.items()),
+        highlight=False,
+    )
+    print_cases(console, factory)
+    return factory
+
+
+@app.command("demo")
+def demo(
+    config: Path | None = ConfigOption,
+    serve: bool = typer.Option(True, help="start the worker and the web app after ingesting"),
+) -> None:
+    """Run the main job: ingest the bundled demo stream into SQLite, then serve the queue."""
+    settings = settings_or_exit(config)
+    # A pipe or log file gets a readable width instead of rich's default 80 columns.
+    console = Console() if sys.stdout.isatty() else Console(width=140)
+    console.print(f"[bold]makegood demo[/bold] — database: {settings.database_url}")
+    factory = run_demo_ingest(settings, console)
+    if serve:
+        from responders.cli.demo_serve import serve_demo
+
+        serve_demo(settings, factory, console, config)

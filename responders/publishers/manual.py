@@ -1,0 +1,57 @@
+"""Manual replies: for channels without a write API, staff post by hand and paste the link here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from responders.publishers.base import OutgoingReply, PublishResult
+from responders.results import Result
+
+# What the post id looks like at the end of a link on each platform (for the draft's record).
+_ID_PATTERNS = {
+    "reddit": re.compile(r"/comments/[a-z0-9]+/[^/]*/([a-z0-9]+)/?$", re.IGNORECASE),
+    "x": re.compile(r"/status(?:es)?/(\d+)"),
+    "mastodon": re.compile(r"/@[^/]+/(\d+)"),
+    "bluesky": re.compile(r"/post/([a-z0-9]+)$", re.IGNORECASE),
+    "hackernews": re.compile(r"[?&]id=(\d+)"),
+}
+
+
+def parse_pasted_url(url: str, platform: str = "") -> Result[tuple[str, str]]:
+    """Check a pasted link to a reply posted by hand; returns (post id, clean URL)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return Result.failure(
+            f"paste the full link of the reply you posted (https://...), not {url[:80]!r}"
+        )
+    if any(c.isspace() for c in url) or len(url) > 2000:
+        return Result.failure("that does not look like a single link; paste only the reply's URL")
+    pattern = _ID_PATTERNS.get(platform)
+    match = pattern.search(url) if pattern else None
+    return Result.success((match.group(1) if match else url, url))
+
+
+class ManualPublisher:
+    """A publisher that never posts: it says what staff have to do instead."""
+
+    platform = "manual"
+
+    def publish(self, reply: OutgoingReply) -> PublishResult:
+        """Refuse: there is no write API; post by hand and record the link on the case."""
+        return PublishResult.failed(
+            f"{reply.platform or 'this channel'} has no write API here: post the reply by hand"
+            " and paste its link on the case (record manual reply)",
+            permanent=True,
+        )
+
+    def find_existing(self, reply: OutgoingReply) -> PublishResult | None:
+        """Nothing to find: manual replies are recorded by staff."""
+        return None
+
+
+def from_env(env: Mapping[str, str]) -> ManualPublisher:
+    """The manual publisher (it needs no credentials)."""
+    return ManualPublisher()

@@ -1,0 +1,113 @@
+"""Mastodon: reply with `status_post(in_reply_to_id=...)`, sent with an Idempotency-Key.
+
+Mastodon itself drops a repeated post with the same Idempotency-Key for an hour; past that, the
+publisher reconciles by reading the parent's thread for our account's reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mastodon import Mastodon
+from mastodon.errors import (
+    MastodonAPIError,
+    MastodonNetworkError,
+    MastodonNotFoundError,
+    MastodonRatelimitError,
+    MastodonServerError,
+    MastodonUnauthorizedError,
+)
+
+from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
+
+TOKEN_ENV = "MAKEGOOD_MASTODON_ACCESS_TOKEN"
+BASE_URL_ENV = (
+    "MAKEGOOD_MASTODON_API_BASE_URL"  # the brand's instance, e.g. https://mastodon.social
+)
+
+
+class MastodonPublisher:
+    """Posts replies as the brand's Mastodon account."""
+
+    platform = "mastodon"
+
+    def __init__(self, access_token: str, api_base_url: str, timeout: float = 15.0) -> None:
+        self._token = access_token
+        self._base = api_base_url
+        self._timeout = timeout
+        self._api: Mastodon | None = None
+        self._me: str = ""
+
+    def _problem(self) -> str:
+        return missing_env({TOKEN_ENV: self._token, BASE_URL_ENV: self._base})
+
+    def api(self) -> Mastodon:
+        """The Mastodon.py client: no version probe, rate limits raised (never slept on)."""
+        if self._api is None:
+            self._api = Mastodon(
+                access_token=self._token,
+                api_base_url=self._base,
+                mastodon_version="4.2.0",
+                version_check_mode="none",
+                ratelimit_method="throw",
+                request_timeout=self._timeout,
+            )
+        return self._api
+
+    def publish(self, reply: OutgoingReply) -> PublishResult:
+        """Post the reply under its parent status."""
+        if problem := self._problem():
+            return PublishResult.failed(problem, permanent=True)
+        try:
+            status = self.api().status_post(
+                reply.text,
+                in_reply_to_id=reply.parent_id,
+                idempotency_key=reply.key or None,
+            )
+        except Exception as exc:
+            return error_result(exc)
+        return PublishResult.posted(str(status["id"]), str(status.get("url") or ""))
+
+    def find_existing(self, reply: OutgoingReply) -> PublishResult | None:
+        """The parent's replies: one by our account with our text is the reply."""
+        if self._problem():
+            return None
+        api = self.api()
+        if not self._me:
+            self._me = str(api.account_verify_credentials()["id"])
+        context: Any = api.status_context(reply.parent_id)
+        for status in context["descendants"]:
+            if (
+                str(status["account"]["id"]) == self._me
+                and str(status.get("in_reply_to_id")) == reply.parent_id
+                and same_text(reply.text, str(status.get("content", "")))
+            ):
+                return PublishResult.posted(str(status["id"]), str(status.get("url") or ""))
+        return None
+
+
+def error_result(exc: Exception) -> PublishResult:
+    """A Mastodon.py failure as a result that says what to do."""
+    if isinstance(exc, MastodonRatelimitError):
+        return PublishResult.failed("Mastodon rate limit; retrying later", retry_after=300)
+    if isinstance(exc, MastodonUnauthorizedError):
+        return PublishResult.failed(
+            f"Mastodon refused our token: check {TOKEN_ENV} (it needs write:statuses)",
+            permanent=True,
+        )
+    if isinstance(exc, MastodonNotFoundError):
+        return PublishResult.failed("the Mastodon post no longer exists", permanent=True)
+    if isinstance(exc, MastodonServerError):
+        return PublishResult.failed(f"Mastodon server error: {exc}", unknown=True)
+    if isinstance(exc, MastodonAPIError):
+        return PublishResult.failed(f"Mastodon refused the reply: {exc}", permanent=True)
+    if isinstance(exc, MastodonNetworkError):
+        return PublishResult.failed(f"no answer from Mastodon: {exc}", unknown=True)
+    return PublishResult.failed(f"unexpected answer from Mastodon: {exc!r}", unknown=True)
+
+
+def from_env(env: Mapping[str, str]) -> MastodonPublisher:
+    """A publisher from MAKEGOOD_MASTODON_ACCESS_TOKEN and MAKEGOOD_MASTODON_API_BASE_URL."""
+    timeout = float(env.get("MAKEGOOD_MASTODON_TIMEOUT") or 15)
+    return MastodonPublisher(env.get(TOKEN_ENV, ""), env.get(BASE_URL_ENV, ""), timeout)

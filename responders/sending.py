@@ -1,0 +1,172 @@
+"""Exactly-once publishing of approved replies: the outbox sender for kind "reply".
+
+The worker claims the outbox item (committed), then publishes and records the result in one
+transaction. If that transaction never commits (the worker died, the platform answered too late),
+the item comes back with attempts > 1 and the sender first looks for the reply on the platform
+(`find_existing`) and records it instead of posting again. A request whose outcome is unknown
+is never resent blind; when the platform cannot even be asked, the item waits and asks again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.mention import utcnow
+from monitor.settings import BrandSettings, Settings
+from monitor.storage import models as m
+from responders.cases import can
+from responders.dispatch import SendOutcome
+from responders.lifecycle import on_reply_published, on_send_failed
+from responders.publishers import (
+    OutgoingReply,
+    Publisher,
+    PublishResult,
+    build_publisher,
+    platform_for,
+)
+from responders.publishers.manual import parse_pasted_url
+from responders.results import Result
+
+log = logging.getLogger(__name__)
+
+
+def outgoing_reply(draft: m.ReplyDraft, mention: m.Mention, key: str = "") -> OutgoingReply:
+    """The publisher's view of a draft: its text and the post it answers."""
+    return OutgoingReply(
+        platform=mention.platform,
+        parent_id=mention.external_id,
+        text=draft.body,
+        key=key,
+        root_id=mention.root_id,
+        parent_url=mention.url,
+        parent_author=mention.author_handle,
+        reply_allowed=mention.reply_allowed,
+        channel=draft.channel,
+        parent_raw=dict(mention.raw or {}),
+    )
+
+
+# One publisher per platform and configuration, kept for the worker's life: it reuses its login
+# (Bluesky limits createSession hard; Reddit tokens last an hour) and its connections.
+_PUBLISHERS: dict[tuple[str, tuple[tuple[str, str], ...]], Publisher] = {}
+
+
+def publisher_for(
+    draft: m.ReplyDraft, mention: m.Mention, env: Mapping[str, str] | None = None
+) -> Publisher:
+    """The publisher that answers this draft (credentials and base URLs from the environment)."""
+    channel = "manual" if draft.channel in ("manual", "dm") else draft.channel
+    platform = platform_for(mention.platform, channel)
+    env = os.environ if env is None else env
+    config = tuple(sorted((k, v) for k, v in env.items() if k.startswith("MAKEGOOD_")))
+    key = (platform, config)
+    if key not in _PUBLISHERS:
+        _PUBLISHERS[key] = build_publisher(platform, env)
+    return _PUBLISHERS[key]
+
+
+def _brand(settings: Settings, name: str) -> BrandSettings | None:
+    try:
+        return settings.brand(name)
+    except KeyError:
+        return None
+
+
+def _outcome(result: PublishResult, note: str = "") -> SendOutcome:
+    return SendOutcome(
+        ok=True, result={"post_id": result.post_id, "url": result.url, "note": note or result.note}
+    )
+
+
+def send_reply(settings: Settings, session: Session, item: m.OutboxItem) -> SendOutcome:
+    """Publish the approved draft of `item` once, reconciling first on any retry."""
+    draft = session.get(m.ReplyDraft, int(item.payload.get("draft_id", 0)))
+    if draft is None:
+        return SendOutcome(ok=False, error="the draft no longer exists", permanent=True)
+    if draft.state == "sent":  # recorded already (e.g. posted by hand and the link pasted)
+        return SendOutcome(ok=True, result={"post_id": draft.published_id, "already": True})
+    if draft.state not in ("approved", "sending"):
+        return SendOutcome(ok=False, error=f"the draft is {draft.state}", permanent=True)
+    mention = session.get(m.Mention, draft.mention_id)
+    if mention is None:
+        return SendOutcome(ok=False, error="the post answered is gone", permanent=True)
+    reply = outgoing_reply(draft, mention, item.idempotency_key)
+    publisher = publisher_for(draft, mention)
+    # No writes before the network calls: on SQLite a write would hold the lock while we wait.
+    result: PublishResult | None = None
+    note = ""
+    if item.attempts > 1 or item.result.get("unknown"):
+        try:
+            result = publisher.find_existing(reply)
+        except Exception as exc:  # cannot tell whether it is out: never resend blind
+            log.warning("reconciling outbox item %s failed: %s", item.id, exc)
+            result = PublishResult.failed(
+                "could not check whether an earlier attempt already posted the reply"
+                f" ({type(exc).__name__}: {exc}); will check again before any resend",
+                unknown=True,
+            )
+        if result is not None and result.ok:
+            note = "found on the platform after an interrupted attempt; not posted again"
+    if result is None:
+        result = publisher.publish(reply)
+    now = utcnow()
+    case = session.get(m.RecoveryCase, draft.case_id, populate_existing=True)
+    assert case is not None  # drafts reference their case by a foreign key
+    if result.ok:
+        on_reply_published(
+            session, case, draft, _brand(settings, case.brand), result.post_id, result.url,
+            note=note or result.note, now=now,
+        )  # fmt: skip
+        return _outcome(result, note)
+    final = result.permanent or item.attempts >= item.max_attempts
+    on_send_failed(session, case, draft, result.error, final, item.attempts, now)
+    if result.unknown:
+        item.result = {**item.result, "unknown": True}
+    return SendOutcome(
+        ok=False, error=result.error, retry_after=result.retry_after, permanent=result.permanent
+    )
+
+
+def record_manual_reply(
+    session: Session,
+    case: m.RecoveryCase,
+    draft: m.ReplyDraft,
+    user: m.User,
+    url: str,
+    settings: Settings | None = None,
+) -> Result[m.ReplyDraft]:
+    """Record a reply that staff posted by hand: its pasted link, and no automatic send after."""
+    if not can(user, "responder"):
+        return Result.failure(f"your role ({user.role}) may not do this; it needs responder")
+    if draft.case_id != case.id:
+        return Result.failure("this draft belongs to another case")
+    if draft.state not in ("approved", "sending", "failed"):
+        return Result.failure(
+            f"only an approved reply can be recorded as posted (this one is {draft.state})",
+            conflict=draft.state == "sent",
+        )
+    parsed = parse_pasted_url(url, case.platform)
+    if not parsed.ok or parsed.value is None:
+        return Result.failure(parsed.error)
+    post_id, clean = parsed.value
+    # Stop the outbox from posting it as well.
+    item = session.scalars(
+        select(m.OutboxItem).where(m.OutboxItem.idempotency_key == f"reply:{draft.id}")
+    ).one_or_none()
+    now = utcnow()
+    if item is not None and item.state != "sent":
+        item.state = "sent"
+        item.sent_at = now
+        item.lease_owner = ""
+        item.lease_until = None
+        item.result = {"post_id": post_id, "url": clean, "manual": True}
+    brand = _brand(settings, case.brand) if settings else None
+    on_reply_published(
+        session, case, draft, brand, post_id, clean, user, note="posted by hand", now=now
+    )
+    return Result.success(draft)

@@ -1,0 +1,224 @@
+"""Shared dependencies for every router of the web app (also for routers other engineers add).
+
+Use them like this in a router module (see routes_queue.py for a full example):
+
+    from fastapi import APIRouter, Depends, Request
+    from sqlalchemy.orm import Session
+    from monitor.storage import models as m
+    from responders.web.deps import (
+        csrf_protect, current_user, db_session, render, require_role, templates,
+    )
+
+    router = APIRouter()
+
+    @router.get("/things")
+    def things(request: Request, user: m.User = Depends(current_user),
+               session: Session = Depends(db_session)):
+        return render(request, "recovery/things.html", {"things": [...]})
+
+    @router.post("/things", dependencies=[Depends(csrf_protect)])
+    def add(request: Request, user: m.User = Depends(require_role("responder")),
+            session: Session = Depends(db_session)):
+        ...; session.commit(); flash(request, "saved"); return see_other("/things")
+
+- `db_session` — a SQLAlchemy Session for this request (closed afterwards; commit yourself).
+- `current_user` — the logged-in, active `models.User`; a GET from someone logged out is sent
+  to /login, anything else gets 401. A user disabled meanwhile is logged out at once.
+- `require_role(role)` — like current_user, but 403 unless the user has at least `role`
+  (viewer < responder < approver < admin, `responders.cases.can`). Check on EVERY route.
+- `csrf_protect` — put on every POST: 403 unless the form field `csrf_token` (or the header
+  X-CSRF-Token) equals this session's token. Forms include `{{ csrf_field() }}`.
+- `templates` — the Jinja2Templates (autoescape on) whose `base.html` is the layout: extend it
+  with `{% extends "base.html" %}` and fill `{% block title %}` and `{% block content %}`.
+  Filters: `when` (a UTC time), `ago` (a duration since), `duration` (a timedelta),
+  `safe_url` (an untrusted link: http(s) only, else '').
+- `render(request, name, context, status_code=200)` — a TemplateResponse with the user, the CSRF
+  token and flashed messages filled in. `flash(request, text, kind="ok"|"error")` queues a message
+  for the next page; `see_other(url)` redirects after a POST; `settings_of(request)` is the
+  `Settings`; `result_response(request, result, back)` turns a failed `Result` into a page
+  (409 for a conflict, 400 otherwise).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
+
+from monitor.mention import utcnow
+from monitor.settings import Settings
+from monitor.storage import models as m
+from responders.cases import can
+from responders.results import Result
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class LoginRequired(Exception):
+    """Raised by `current_user` when nobody (or a disabled user) is logged in."""
+
+
+def duration(delta: timedelta | None) -> str:
+    """A short human duration: '45s', '12m', '3h 05m', '2d 4h'."""
+    if delta is None:
+        return ""
+    seconds = int(abs(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h"
+
+
+def when(value: datetime | None) -> str:
+    """A UTC time for pages: '2026-11-13 12:04 UTC'."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def ago(value: datetime | None) -> str:
+    """How long ago `value` was: '12m ago'."""
+    return f"{duration(utcnow() - value)} ago" if value else ""
+
+
+def safe_url(value: str | None) -> str:
+    """A link target from untrusted data: only http(s) URLs, anything else becomes ''."""
+    value = (value or "").strip()
+    return value if value.lower().startswith(("https://", "http://")) else ""
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.autoescape = True  # every template, whatever its extension: post text is untrusted
+# Templates ship with the package: compile each once per process instead of stat()ing its file
+# (and its base) on every page. A deploy restarts the workers.
+templates.env.auto_reload = False
+templates.env.filters.update(duration=duration, when=when, ago=ago, safe_url=safe_url)
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's Settings."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """A database session for one request (rolled back unless the handler committed).
+
+    Async on purpose: a sync generator dependency costs two thread-pool hops per request (enter
+    and exit); opening a Session does no I/O, and closing one only hands its connection back.
+    """
+    with request.app.state.factory() as session:
+        yield session
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token, created on first use."""
+    token = request.session.get(CSRF_FIELD)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_FIELD] = token
+    return str(token)
+
+
+async def csrf_protect(request: Request) -> None:
+    """403 unless the request carries this session's CSRF token (form field or header)."""
+    expected = request.session.get(CSRF_FIELD)
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent:
+        form = await request.form()  # cached by Starlette: the handler can read it again
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        raise HTTPException(403, "the form expired or did not come from this site; reload the page")
+
+
+def current_user(request: Request, session: Session = Depends(db_session)) -> m.User:
+    """The logged-in active user; raises LoginRequired otherwise."""
+    user_id = request.session.get("uid")
+    started = request.session.get("auth_at", 0)
+    hours = settings_of(request).web.session_hours
+    if not user_id or utcnow().timestamp() - float(started) > hours * 3600:
+        request.session.pop("uid", None)
+        raise LoginRequired()
+    user = session.get(m.User, int(user_id))
+    if user is None or not user.active:
+        request.session.clear()
+        raise LoginRequired()
+    request.state.user = user
+    return user
+
+
+def require_role(role: str) -> Callable[..., m.User]:
+    """A dependency: the current user if they have at least `role`, else 403."""
+    if role not in m.ROLES:
+        raise ValueError(f"unknown role {role!r}")
+
+    def dependency(user: m.User = Depends(current_user)) -> m.User:
+        if not can(user, role):
+            raise HTTPException(403, f"your role ({user.role}) may not do this; it needs {role}")
+        return user
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+def flash(request: Request, text: str, kind: str = "ok") -> None:
+    """Queue a message for the next page the user sees."""
+    messages = list(request.session.get("flash", []))
+    messages.append([kind, text])
+    request.session["flash"] = messages[-5:]
+
+
+def see_other(url: str) -> RedirectResponse:
+    """Redirect after a POST (303, so the browser GETs the next page)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    """Render a page with the user, CSRF token and flashed messages filled in."""
+    token = csrf_token(request)
+    user = getattr(request.state, "user", None)
+    # Built once per page: a queue page calls csrf_field() and can() once per row.
+    field = Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+    allowed = {role: user is not None and can(user, role) for role in m.ROLES}
+    data: dict[str, Any] = {
+        "user": user,
+        "csrf_token": token,
+        "csrf_field": lambda: field,
+        "can": lambda role: allowed.get(role, False),
+        "messages": request.session.pop("flash", []),
+    }
+    data.update(context or {})
+    return templates.TemplateResponse(request, name, data, status_code=status_code)
+
+
+def error_page(request: Request, status_code: int, message: str, back: str = "") -> Response:
+    """An error page with a message for a person."""
+    return render(
+        request,
+        "error.html",
+        {"status": status_code, "message": message, "back": back},
+        status_code,
+    )
+
+
+def result_response(request: Request, result: Result[Any], back: str) -> Response:
+    """A failed Result as a page: 409 when someone else changed the thing first, else 400."""
+    return error_page(request, 409 if result.conflict else 400, result.error, back)

@@ -1,0 +1,100 @@
+"""Log in and out: argon2-checked passwords, a fresh session on login, failures throttled."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from monitor.mention import utcnow
+from responders.auth import authenticate
+from responders.cases import audit
+from responders.web.deps import csrf_protect, csrf_token, db_session, render, see_other
+
+router = APIRouter()
+
+MAX_FAILURES = 5
+WINDOW_SECONDS = 600.0
+
+
+class Throttle:
+    """At most MAX_FAILURES failed logins per username in WINDOW_SECONDS (per process)."""
+
+    def __init__(self) -> None:
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def blocked(self, key: str) -> bool:
+        """Whether `key` has failed too often lately."""
+        recent = self.failures[key]
+        while recent and time.monotonic() - recent[0] > WINDOW_SECONDS:
+            recent.popleft()
+        return len(recent) >= MAX_FAILURES
+
+    def fail(self, key: str) -> None:
+        """Record one failure."""
+        self.failures[key].append(time.monotonic())
+
+    def clear(self, key: str) -> None:
+        """Forget failures after a successful login."""
+        self.failures.pop(key, None)
+
+
+def safe_next(target: str) -> str:
+    """Only same-site paths: never send a user to another site after login."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def _throttle(request: Request) -> Throttle:
+    state = request.app.state
+    if not hasattr(state, "login_throttle"):
+        state.login_throttle = Throttle()
+    return state.login_throttle  # type: ignore[no-any-return]
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    """The login form."""
+    return render(request, "login.html", {"next": safe_next(next), "error": ""})
+
+
+@router.post("/login", dependencies=[Depends(csrf_protect)])
+def login(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/"),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Check the password; on success start a new session (new CSRF token, no fixation)."""
+    key = username.strip().lower()
+    throttle = _throttle(request)
+    if throttle.blocked(key):
+        context = {"next": safe_next(next), "error": "too many failed attempts; try again later"}
+        return render(request, "login.html", context, status_code=429)
+    result = authenticate(session, username, password)
+    if not result.ok or result.value is None:
+        throttle.fail(key)
+        audit(session, None, "login.failed", f"user:{key[:80]}")
+        session.commit()
+        return render(request, "login.html", {"next": safe_next(next), "error": result.error}, 401)
+    user = result.value
+    throttle.clear(key)
+    audit(session, user, "login", f"user:{user.id}")
+    session.commit()
+    request.session.clear()
+    request.session["uid"] = user.id
+    request.session["auth_at"] = utcnow().timestamp()
+    csrf_token(request)
+    return see_other(safe_next(next))
+
+
+@router.post("/logout", dependencies=[Depends(csrf_protect)])
+def logout(request: Request) -> Response:
+    """End the session."""
+    request.session.clear()
+    return see_other("/login")

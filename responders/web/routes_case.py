@@ -1,0 +1,272 @@
+"""The case page: the mention in context, the recovery checklist, and the reply editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from monitor.storage import models as m
+from responders.cases import approve_draft, record_step, reject_draft, save_draft
+from responders.drafting import render_source
+from responders.lengths import measure
+from responders.results import Result
+from responders.web import case_data as cd
+from responders.web.deps import (
+    csrf_protect,
+    current_user,
+    db_session,
+    flash,
+    render,
+    require_role,
+    result_response,
+    see_other,
+    settings_of,
+)
+
+router = APIRouter()
+
+
+def _case(session: Session, case_id: int) -> m.RecoveryCase:
+    case = session.get(m.RecoveryCase, case_id)
+    if case is None:
+        raise HTTPException(404, f"there is no case #{case_id}")
+    return case
+
+
+def _two_person_rule(request: Request, brand: str) -> bool:
+    try:
+        return settings_of(request).brand(brand).two_person_rule
+    except KeyError:
+        return False
+
+
+def _case_page(
+    request: Request,
+    session: Session,
+    case: m.RecoveryCase,
+    user: m.User,
+    editor: dict[str, str] | None = None,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    view = cd.load_case_view(session, case)
+    settings = settings_of(request)
+    sources = cd.template_sources(settings, case.platform)
+    channels = cd.channels_for(view.mention)
+    context: dict[str, Any] = {
+        "view": view,
+        "case": case,
+        "templates_json": sources,
+        "channels": channels,
+        "public_allowed": cd.public_reply_allowed(view.mention),
+        "two_person_rule": _two_person_rule(request, case.brand),
+        "steps": m.RECOVERY_STEPS,
+        "editor": editor or {"template": "", "source": "", "channel": channels[0]},
+        "error": error,
+        "staff": _staff(session),
+    }
+    return render(request, "case.html", context, status_code)
+
+
+def _staff(session: Session) -> list[m.User]:
+    from responders.queue import assignable_users
+
+    return assignable_users(session)
+
+
+@router.get("/cases/{case_id}")
+def case_view(
+    request: Request,
+    case_id: int,
+    user: m.User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """A case with its mention in context, the checklist, the drafts and the editor."""
+    return _case_page(request, session, _case(session, case_id), user)
+
+
+@router.post("/cases/{case_id}/preview", dependencies=[Depends(csrf_protect)])
+def preview(
+    request: Request,
+    case_id: int,
+    payload: dict[str, Any] = Body(...),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> JSONResponse:
+    """Render the editor's text with the case's variables (sandboxed) and count its length."""
+    case = _case(session, case_id)
+    mention = session.get(m.Mention, case.first_mention_id)
+    source = str(payload.get("source", ""))
+    channel = str(payload.get("channel", "public"))
+    variables = cd.case_variables(settings_of(request), case, mention, user)
+    rendered = render_source(source, variables)
+    if not rendered.ok or rendered.value is None:
+        return JSONResponse({"ok": False, "error": rendered.error, "text": "", "length": ""})
+    length = measure(rendered.value, case.platform)
+    over = channel == "public" and length.over
+    describe = length.describe() if channel == "public" else f"{length.count} {length.unit}"
+    return JSONResponse(
+        {
+            "ok": not over,
+            "error": f"too long for {case.platform}: shorten it by {length.count - length.limit}"
+            if over
+            else "",
+            "text": rendered.value,
+            "length": describe,
+            "count": length.count,
+            "limit": length.limit if channel == "public" else 0,
+            "over": over,
+        }
+    )
+
+
+@router.post("/cases/{case_id}/drafts", dependencies=[Depends(csrf_protect)])
+def submit_draft(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    template: str = Form(""),
+    source: str = Form(""),
+    channel: str = Form("public"),
+    action: str = Form("submit"),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Save a draft, submit it for approval, or (approvers) approve it at once."""
+    case = _case(session, case_id)
+    editor = {"template": template, "source": source, "channel": channel}
+    if channel not in cd.CHANNELS or action not in ("save", "submit", "approve"):
+        raise HTTPException(400, "unknown reply channel or action")
+    if action == "approve" and user.role not in ("approver", "admin"):
+        raise HTTPException(403, f"your role ({user.role}) may not approve; it needs approver")
+    mention = session.get(m.Mention, case.first_mention_id)
+    if mention is None:
+        raise HTTPException(409, "this case has no mention to answer")
+    variables = cd.case_variables(settings_of(request), case, mention, user)
+    rendered = cd.render_for(source, variables, case.platform, channel)
+    if not rendered.ok or rendered.value is None:
+        return _case_page(request, session, case, user, editor, rendered.error, 400)
+    saved = save_draft(
+        session,
+        case,
+        mention,
+        user,
+        template,
+        rendered.value.text,
+        channel=channel,
+        submit=action != "save",
+        expected_version=version,
+    )
+    if not saved.ok or saved.value is None:
+        return _failed(request, session, case_id, user, editor, saved)
+    if action == "approve":
+        approved = approve_draft(
+            session, case, saved.value, user, two_person_rule=_two_person_rule(request, case.brand)
+        )
+        session.commit()
+        if not approved.ok:
+            flash(request, f"saved for approval, not approved: {approved.error}", "error")
+            return see_other(f"/cases/{case_id}")
+        flash(request, "reply approved: it is queued for sending")
+        return see_other(f"/cases/{case_id}")
+    session.commit()
+    flash(request, "draft saved" if action == "save" else "reply submitted for approval")
+    return see_other(f"/cases/{case_id}")
+
+
+def _failed(
+    request: Request,
+    session: Session,
+    case_id: int,
+    user: m.User,
+    editor: dict[str, str],
+    result: Result[Any],
+) -> Response:
+    """Show the case as it is now, the person's text kept, and why their action failed."""
+    session.rollback()
+    case = _case(session, case_id)
+    session.refresh(case)
+    return _case_page(
+        request, session, case, user, editor, result.error, 409 if result.conflict else 400
+    )
+
+
+def _draft(session: Session, case: m.RecoveryCase, draft_id: int) -> m.ReplyDraft:
+    draft = session.get(m.ReplyDraft, draft_id)
+    if draft is None or draft.case_id != case.id:
+        raise HTTPException(404, f"case #{case.id} has no draft #{draft_id}")
+    return draft
+
+
+@router.post("/cases/{case_id}/drafts/{draft_id}/approve", dependencies=[Depends(csrf_protect)])
+def approve(
+    request: Request,
+    case_id: int,
+    draft_id: int,
+    version: int = Form(...),
+    user: m.User = Depends(require_role("approver")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Approve a submitted draft: it goes to the outbox."""
+    case = _case(session, case_id)
+    draft = _draft(session, case, draft_id)
+    result = approve_draft(
+        session,
+        case,
+        draft,
+        user,
+        two_person_rule=_two_person_rule(request, case.brand),
+        expected_version=version,
+    )
+    if not result.ok:
+        session.rollback()
+        return result_response(request, result, f"/cases/{case_id}")
+    session.commit()
+    flash(request, "reply approved: it is queued for sending")
+    return see_other(f"/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/drafts/{draft_id}/reject", dependencies=[Depends(csrf_protect)])
+def reject(
+    request: Request,
+    case_id: int,
+    draft_id: int,
+    version: int = Form(...),
+    reason: str = Form(""),
+    user: m.User = Depends(require_role("approver")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Send a draft back with a reason."""
+    case = _case(session, case_id)
+    draft = _draft(session, case, draft_id)
+    result = reject_draft(session, case, draft, user, reason, expected_version=version)
+    if not result.ok:
+        session.rollback()
+        return result_response(request, result, f"/cases/{case_id}")
+    session.commit()
+    flash(request, "draft sent back to its author")
+    return see_other(f"/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/steps", dependencies=[Depends(csrf_protect)])
+def mark_step(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    step: str = Form(...),
+    note: str = Form(""),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Record one of the ten recovery steps as done."""
+    case = _case(session, case_id)
+    result = record_step(session, case, user, step, note.strip()[:2000], expected_version=version)
+    if not result.ok:
+        session.rollback()
+        return result_response(request, result, f"/cases/{case_id}")
+    session.commit()
+    flash(request, f"step '{step.replace('_', ' ')}' recorded")
+    return see_other(f"/cases/{case_id}")

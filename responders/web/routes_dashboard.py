@@ -1,0 +1,25 @@
+"""The dashboard page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from monitor.storage import models as m
+from responders.web.dashboard import CHART_H, CHART_PAD, CHART_W, load_dashboard
+from responders.web.deps import current_user, db_session, render
+
+router = APIRouter()
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request,
+    user: m.User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Open cases by severity, overdue, response times, negative volume by day."""
+    board = load_dashboard(session)
+    chart = {"w": CHART_W, "h": CHART_H, "pad": CHART_PAD}
+    return render(request, "dashboard.html", {"board": board, "chart": chart})

@@ -1,0 +1,109 @@
+"""The queue page and claiming or assigning a case, so two people don't answer one customer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from monitor.mention import PLATFORMS, utcnow
+from monitor.scoring import CATEGORIES, SEVERITIES
+from monitor.storage import models as m
+from responders import queue as q
+from responders.cases import claim
+from responders.web.deps import (
+    csrf_protect,
+    current_user,
+    db_session,
+    flash,
+    render,
+    require_role,
+    result_response,
+    see_other,
+    settings_of,
+)
+
+router = APIRouter()
+
+
+@router.get("/")
+def queue_view(
+    request: Request,
+    user: m.User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """The review queue: open incidents on top, then cases by severity and response clock."""
+    params = dict(request.query_params)
+    flt = q.QueueFilter.from_params(params)
+    after = q.Cursor.decode(params.get("after", ""))
+    page = q.queue_page(session, flt, after, now=utcnow())
+    context = {
+        "flt": flt,
+        "page": page,
+        "total": len(page.rows) if page.complete else q.count_cases(session, flt),
+        "cap": q.COUNT_CAP,
+        "incidents": q.open_incidents(session),
+        "staff": q.assignable_users(session),
+        "brands": [b.name for b in settings_of(request).brands],
+        "platforms": PLATFORMS,
+        "severities": SEVERITIES[::-1],
+        "categories": CATEGORIES,
+        "statuses": q.STATUS_CHOICES,
+        "next_url": q.page_url(flt, page.next_cursor) if page.next_cursor else "",
+        "first_url": q.page_url(flt) if after else "",
+        "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+    }
+    return render(request, "queue.html", context)
+
+
+def _case(session: Session, case_id: int) -> m.RecoveryCase:
+    case = session.get(m.RecoveryCase, case_id)
+    if case is None:
+        raise HTTPException(404, f"there is no case #{case_id}")
+    return case
+
+
+def _back(target: str, case_id: int) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else f"/cases/{case_id}"
+
+
+@router.post("/cases/{case_id}/claim", dependencies=[Depends(csrf_protect)])
+def claim_case(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    back: str = Form(""),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Take a case yourself."""
+    case = _case(session, case_id)
+    result = claim(session, case, user, expected_version=version)
+    if not result.ok:
+        return result_response(request, result, f"/cases/{case_id}")
+    session.commit()
+    flash(request, f"case #{case_id} is yours")
+    return see_other(_back(back, case_id))
+
+
+@router.post("/cases/{case_id}/assign", dependencies=[Depends(csrf_protect)])
+def assign_case(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    assignee_id: int = Form(...),
+    back: str = Form(""),
+    user: m.User = Depends(require_role("approver")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Give a case to a colleague (approvers and admins)."""
+    case = _case(session, case_id)
+    assignee = session.get(m.User, assignee_id)
+    if assignee is None or not assignee.active:
+        raise HTTPException(400, "pick an active colleague to assign the case to")
+    result = claim(session, case, user, expected_version=version, assignee=assignee)
+    if not result.ok:
+        return result_response(request, result, f"/cases/{case_id}")
+    session.commit()
+    flash(request, f"case #{case_id} assigned to {assignee.username}")
+    return see_other(_back(back, case_id))

@@ -1,0 +1,358 @@
+"""Recovery pages: the report (with CSV download) and a case's lifecycle panel and actions.
+
+Every action is a POST form with the CSRF token, the role checked here and again in
+`responders.lifecycle`, and the case's `version` for optimistic locking (409 on a conflict).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from monitor.mention import utcnow
+from monitor.settings import BrandSettings, Settings
+from monitor.storage import models as m
+from responders import lifecycle
+from responders.cases import CONFLICT, can
+from responders.reports import case_rows, load_report, period_cases, write_csv
+from responders.results import Result
+from responders.sending import record_manual_reply
+from responders.web.deps import (
+    csrf_protect,
+    current_user,
+    db_session,
+    flash,
+    render,
+    require_role,
+    result_response,
+    see_other,
+    settings_of,
+)
+
+router = APIRouter()
+
+PERIODS = (7, 30, 90, 365)
+MAX_NOTE = 2000
+# Drafts a pasted link can be recorded for (approved and not yet known to be on the platform).
+RECORDABLE_STATES = ("approved", "sending", "failed")
+
+
+def _brand(settings: Settings, name: str) -> BrandSettings | None:
+    try:
+        return settings.brand(name)
+    except KeyError:
+        return None
+
+
+def _threshold(settings: Settings, brand: str) -> float:
+    found = _brand(settings, brand) if brand else None
+    return float((found or settings.brands[0]).win_back_threshold)
+
+
+def parse_day(value: str, field: str) -> datetime | None:
+    """'2026-01-31' (or an ISO time) as UTC; '' is None; anything else a 400 naming the field."""
+    value = value.strip()
+    if not value:
+        return None
+    if value[-1:] == "d" and value[:-1].isdigit():
+        return utcnow() - timedelta(days=int(value[:-1]))
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(
+            400, f"{field}: expected a date like 2026-01-31 or 7d, not {value[:40]!r}"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+@router.get("/reports")
+def report_page(
+    request: Request,
+    brand: str = Query(""),
+    days: int = Query(30, ge=1, le=366),
+    end: str = Query(""),
+    user: m.User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Recovery figures of a period (vs the one before) and the cases behind them."""
+    settings = settings_of(request)
+    brands = [b.name for b in settings.brands]
+    if brand and brand not in brands:
+        raise HTTPException(400, f"brand: no brand {brand[:60]!r}; known: {', '.join(brands)}")
+    now = utcnow()
+    until = parse_day(end, "end")
+    # A day given as the end means "up to the end of that day".
+    stop = min(until + timedelta(days=1), now) if until else now
+    start = stop - timedelta(days=days)
+    report = load_report(session, brand or None, start, stop, _threshold(settings, brand), now)
+    context: dict[str, Any] = {
+        "report": report,
+        "brands": brands,
+        "brand": brand,
+        "days": days,
+        "periods": sorted({*PERIODS, days}),
+        "end": end,
+        "cases": period_cases(session, brand or None, start, stop),
+        "csv_since": start.date().isoformat(),
+        "threshold": _threshold(settings, brand),
+    }
+    return render(request, "recovery/report.html", context)
+
+
+@router.get("/reports/cases.csv")
+def cases_csv(
+    request: Request,
+    brand: str = Query(""),
+    since: str = Query(""),
+    user: m.User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """The cases as CSV: the same rows and columns as `makegood cases export`."""
+    settings = settings_of(request)
+    if brand and _brand(settings, brand) is None:
+        raise HTTPException(400, f"brand: no brand {brand[:60]!r} in the configuration")
+    rows = case_rows(
+        session, brand or None, parse_day(since, "since"), None, _threshold(settings, brand)
+    )
+    out = io.StringIO()
+    write_csv(rows, out)
+    stamp = utcnow().strftime("%Y%m%d")
+    name = f"makegood-cases-{brand.lower().replace(' ', '-') or 'all'}-{stamp}.csv"
+    safe_name = "".join(c for c in name if c.isalnum() or c in "-._")
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{safe_name}"'},
+    )
+
+
+# --- the lifecycle panel -------------------------------------------------------------------
+
+
+def _case(session: Session, case_id: int) -> m.RecoveryCase:
+    case = session.get(m.RecoveryCase, case_id)
+    if case is None:
+        raise HTTPException(404, f"there is no case #{case_id}")
+    return case
+
+
+def cause_choices(session: Session, settings: Settings, brand: str) -> list[str]:
+    """The brand's root causes: the configured ones and those added by approvers."""
+    found = _brand(settings, brand)
+    configured = found.root_causes if found else []
+    return sorted({*configured, *lifecycle.root_causes(session, brand)}, key=str.lower)
+
+
+@router.get("/cases/{case_id}/recovery")
+def recovery_page(
+    request: Request,
+    case_id: int,
+    user: m.User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """A case's recovery: timing, follow-up, root cause, compensation, closing, win-back."""
+    settings = settings_of(request)
+    case = _case(session, case_id)
+    mention = session.get(m.Mention, case.first_mention_id)
+    ledger = session.execute(
+        select(m.Compensation, m.User.username)
+        .outerjoin(m.User, m.User.id == m.Compensation.approved_by)
+        .where(m.Compensation.case_id == case.id)
+        .order_by(m.Compensation.at, m.Compensation.id)
+    ).all()
+    spent: dict[str, int] = {}
+    for entry, _who in ledger:
+        spent[entry.currency] = spent.get(entry.currency, 0) + entry.value_cents
+    drafts = session.scalars(
+        select(m.ReplyDraft)
+        .where(m.ReplyDraft.case_id == case.id)
+        .order_by(m.ReplyDraft.created_at, m.ReplyDraft.id)
+    ).all()
+    events = session.execute(
+        select(m.CaseEvent, m.User.username)
+        .outerjoin(m.User, m.User.id == m.CaseEvent.user_id)
+        .where(m.CaseEvent.case_id == case.id)
+        .order_by(m.CaseEvent.at, m.CaseEvent.id)
+    ).all()
+    threshold = _threshold(settings, case.brand)
+    brand = _brand(settings, case.brand)
+    context: dict[str, Any] = {
+        "case": case,
+        "mention": mention,
+        "causes": cause_choices(session, settings, case.brand),
+        "ledger": ledger,
+        "spent": spent,
+        "recordable": [d for d in drafts if d.state in RECORDABLE_STATES],
+        "sent": [d for d in drafts if d.state == "sent"],
+        "events": events,
+        "outcomes": lifecycle.OUTCOMES,
+        "root_cause_optional": lifecycle.ROOT_CAUSE_OPTIONAL,
+        "response_minutes": lifecycle.response_minutes(case),
+        "sla_met": lifecycle.sla_met(case),
+        "threshold": threshold,
+        "won_back": lifecycle.won_back(case, threshold),
+        "follow_up_days": brand.follow_up_days if brand else 3,
+    }
+    return render(request, "recovery/case.html", context)
+
+
+def _finish(
+    request: Request, session: Session, case_id: int, result: Result[Any], message: str
+) -> Response:
+    """Commit a successful action and go back to the panel; a failure becomes a 400/409 page."""
+    back = f"/cases/{case_id}/recovery"
+    if not result.ok:
+        session.rollback()
+        return result_response(request, result, back)
+    try:
+        session.commit()
+    except StaleDataError:
+        # Someone changed the case between our read and our write.
+        session.rollback()
+        return result_response(request, Result.failure(CONFLICT, conflict=True), back)
+    flash(request, message)
+    return see_other(back)
+
+
+def _version_conflict(case: m.RecoveryCase, version: int) -> Result[Any] | None:
+    return Result.failure(CONFLICT, conflict=True) if case.version != version else None
+
+
+@router.post("/cases/{case_id}/recovery/follow-up", dependencies=[Depends(csrf_protect)])
+def follow_up(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    note: str = Form(""),
+    reschedule_days: int = Form(0, ge=0, le=90),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Record that staff checked back with the customer (and maybe schedule another check)."""
+    case = _case(session, case_id)
+    result = lifecycle.record_follow_up(
+        session, case, user, note[:MAX_NOTE], reschedule_days, expected_version=version
+    )
+    return _finish(request, session, case_id, result, "follow-up recorded")
+
+
+@router.post("/cases/{case_id}/recovery/root-cause", dependencies=[Depends(csrf_protect)])
+def root_cause(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    cause: str = Form(""),
+    new_cause: str = Form(""),
+    note: str = Form(""),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Set the root cause from the brand's list; approvers may add a new cause on the way."""
+    settings = settings_of(request)
+    case = _case(session, case_id)
+    if conflict := _version_conflict(case, version):
+        return _finish(request, session, case_id, conflict, "")
+    brand = _brand(settings, case.brand)
+    if brand is not None:
+        lifecycle.seed_root_causes(session, brand)
+    if new_cause.strip():
+        if not can(user, "approver"):
+            raise HTTPException(
+                403, f"your role ({user.role}) may not add a root cause; it needs approver"
+            )
+        added = lifecycle.add_root_cause(session, case.brand, new_cause, user)
+        if not added.ok or added.value is None:
+            return _finish(request, session, case_id, added, "")
+        cause = added.value
+    if not cause.strip():
+        return _finish(request, session, case_id, Result.failure("pick a root cause"), "")
+    result = lifecycle.set_root_cause(
+        session, case, user, cause, note[:MAX_NOTE], expected_version=version
+    )
+    return _finish(request, session, case_id, result, f"root cause set: {cause}")
+
+
+@router.post("/cases/{case_id}/recovery/compensations", dependencies=[Depends(csrf_protect)])
+def compensation(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    what: str = Form(""),
+    value: str = Form("0"),
+    currency: str = Form("USD"),
+    user: m.User = Depends(require_role("approver")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Add an entry to the compensation ledger (approvers)."""
+    case = _case(session, case_id)
+    cents = parse_money(value)
+    if not cents.ok or cents.value is None:
+        return _finish(request, session, case_id, cents, "")
+    result = lifecycle.add_compensation(
+        session, case, user, what[:500], cents.value, currency, expected_version=version
+    )
+    return _finish(request, session, case_id, result, "compensation recorded")
+
+
+def parse_money(value: str) -> Result[int]:
+    """'12.50' or '12,50' as cents; anything else a message."""
+    text = value.strip().replace(",", ".")
+    whole, _, frac = text.partition(".")
+    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+        return Result.failure(f"value: expected an amount like 12.50, not {value[:30]!r}")
+    return Result.success(int(whole) * 100 + int(frac.ljust(2, "0") or 0))
+
+
+@router.post("/cases/{case_id}/recovery/close", dependencies=[Depends(csrf_protect)])
+def close(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    outcome: str = Form(""),
+    note: str = Form(""),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Close the case with its outcome (the root cause must be set first)."""
+    case = _case(session, case_id)
+    result = lifecycle.close_case(
+        session,
+        case,
+        user,
+        outcome,
+        note[:MAX_NOTE],
+        brand=_brand(settings_of(request), case.brand),
+        expected_version=version,
+    )
+    return _finish(request, session, case_id, result, f"case closed: {outcome.replace('_', ' ')}")
+
+
+@router.post("/cases/{case_id}/recovery/manual-reply", dependencies=[Depends(csrf_protect)])
+def manual_reply(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    draft_id: int = Form(...),
+    url: str = Form(""),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Record the link of a reply staff posted by hand (the worker will not send it too)."""
+    case = _case(session, case_id)
+    if conflict := _version_conflict(case, version):
+        return _finish(request, session, case_id, conflict, "")
+    draft = session.get(m.ReplyDraft, draft_id)
+    if draft is None or draft.case_id != case.id:
+        raise HTTPException(404, f"case #{case.id} has no draft #{draft_id}")
+    result = record_manual_reply(session, case, draft, user, url, settings_of(request))
+    return _finish(request, session, case_id, result, "manual reply recorded")

@@ -1,0 +1,121 @@
+"""Reading mention files: streamed, and every bad row a value naming file and line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.mention import Mention
+from monitor.records import InputFileError, iter_rows, jsonl_page, mention_from_row
+from monitor.sources.base import Rejected
+
+
+def lines(*records: object) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+
+
+def test_jsonl_rows_become_mentions_with_every_optional_field(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    record = {
+        "text": "kettle broke",
+        "platform": "x",
+        "id": 7,
+        "author": "jo",
+        "created_at": "2026-11-20T10:00:00Z",
+        "url": "https://x.example/7",
+        "author_followers": "1200",
+        "likes": 3,
+        "replies": 1,
+        "reposts": 2,
+    }
+    path.write_text(lines(record))
+    (row,) = list(iter_rows(path))
+    mention = mention_from_row(row)
+    assert isinstance(mention, Mention)
+    assert (mention.platform, mention.external_id, mention.author_followers) == ("x", "7", 1200)
+    assert mention.created_at is not None and mention.created_at.isoformat().endswith("+00:00")
+    assert mention.engagement == 6
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ('{"text": "unterminated', "malformed JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"id": 1}', "field 'text' is missing"),
+        ('{"text": 5}', "field 'text' is not a string"),
+        ('{"text": "x", "likes": "many"}', "field 'likes' is not a number"),
+    ],
+)
+def test_a_bad_jsonl_row_is_rejected_with_its_location(
+    tmp_path: Path, line: str, error: str
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines({"text": "fine"}, line, {"text": "also fine"}))
+    results = [mention_from_row(row) for row in iter_rows(path)]
+    assert [type(r).__name__ for r in results] == ["Mention", "Rejected", "Mention"]
+    rejected = results[1]
+    assert isinstance(rejected, Rejected)
+    assert rejected.location == "in.jsonl:2"
+    assert error in rejected.error
+    assert rejected.raw.strip() == line
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.jsonl", "the file is empty"),
+        (b"   \n\n", "blank.csv", "the file is empty"),
+        (b"\x00\x01\x02\x00" * 100, "blob.jsonl", "binary file"),
+        (b"\xff\xfe\xfa" * 10 + b"text", "latin.csv", "not UTF-8"),
+        (b"id,body\n1,hello\n", "notext.csv", "no 'text' column (found: id, body)"),
+    ],
+)
+def test_an_unreadable_file_is_one_clear_error(
+    tmp_path: Path, content: bytes, name: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        list(iter_rows(path))
+
+
+def test_csv_with_null_bytes_mixed_scripts_and_emoji_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,text\n1,caf\x00é ☕ 日本語 مرحبا\n2,ok\n", encoding="utf-8")
+    mentions = [mention_from_row(row) for row in iter_rows(path)]
+    assert [m.text for m in mentions if isinstance(m, Mention)] == ["café ☕ 日本語 مرحبا", "ok"]
+
+
+def test_a_huge_post_is_cut_not_refused(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines({"text": "word " * 200_000}))
+    (mention,) = [mention_from_row(row) for row in iter_rows(path)]
+    assert isinstance(mention, Mention)
+    assert len(mention.text) == 40_000
+
+
+def test_pages_resume_from_the_byte_offset(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(lines(*({"id": i, "text": f"post {i}"} for i in range(5))))
+    seen: list[str] = []
+    offset = line = 0
+    while True:
+        rows, offset, line = jsonl_page(path, offset, line, 2)
+        if not rows:
+            break
+        seen += [row.location for row in rows]
+    assert seen == [f"in.jsonl:{i}" for i in range(1, 6)]
+
+
+def test_a_half_written_last_line_waits_for_the_next_page(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": 1, "text": "done"}\n{"id": 2, "te')
+    rows, offset, line = jsonl_page(path, 0, 0, 10)
+    assert [r.location for r in rows] == ["in.jsonl:1"]
+    with path.open("a") as fh:
+        fh.write('xt": "now complete"}\n')
+    rows, _, _ = jsonl_page(path, offset, line, 10)
+    assert [r.data["text"] for r in rows if r.data] == ["now complete"]

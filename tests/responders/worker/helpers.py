@@ -1,0 +1,108 @@
+"""Worker test helpers: settings written as TOML (jobs reload it), posts appended to a stream."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from monitor.settings import Settings
+from tests.conftest import make_settings
+from tests.fakes.smtp import SmtpServer
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # JSON string escapes are valid TOML basic-string escapes
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _table(data: dict[str, Any], prefix: str, out: list[str]) -> None:
+    nested = []
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            nested.append((key, value, False))
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            nested.append((key, value, True))
+        else:
+            out.append(f"{key} = {_value(value)}")
+    for key, value, many in nested:
+        name = f"{prefix}{key}"
+        for item in value if many else [value]:
+            out.append(f"\n[[{name}]]" if many else f"\n[{name}]")
+            _table(item, f"{name}.", out)
+
+
+def write_config(settings: Settings, path: Path) -> Path:
+    """Write `settings` as a TOML configuration file that load_settings reads back the same."""
+    data = settings.model_dump(mode="json")
+    for brand in data["brands"]:
+        for channel in brand["channels"]:
+            channel.update(channel.pop("options", {}) or {})
+    out: list[str] = []
+    _table(data, "", out)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def worker_settings(
+    db_url: str, tmp_path: Path, server: SmtpServer, stream: Path, interval: int = 1, **worker: Any
+) -> Settings:
+    """Test settings: the example brand reading `stream`, mailing `server`, fast jobs."""
+    base = make_settings(db_url, tmp_path)
+    brand = base.brands[0].model_dump()
+    brand["channels"] = [
+        {"type": "replay", "name": "live", "path": str(stream), "interval_seconds": interval}
+    ]
+    return make_settings(
+        db_url,
+        tmp_path,
+        smtp={**base.smtp.model_dump(), "host": server.host, "port": server.port},
+        alerts={
+            **base.alerts.model_dump(),
+            "recipients": ["team@kettlebird.example"],
+            "max_per_hour": 1000,  # the cap has its own tests; here every alert is mailed
+        },
+        worker={
+            "outbox_interval_seconds": 1,
+            "alerts_interval_seconds": 2,
+            "spike_interval_seconds": 600,
+            "digest_check_seconds": 3600,
+            "jitter_seconds": 0,
+            "lease_seconds": 5,
+            **worker,
+        },
+        brands=[brand],
+    )
+
+
+def post_line(n: int, at: datetime, text: str) -> str:
+    """One JSONL line of the replay format."""
+    return json.dumps(
+        {
+            "platform": "x",
+            "id": f"live-{n}",
+            "author": f"customer{n}",
+            "author_id": f"u{n}",
+            "author_followers": 20_000,
+            "created_at": at.isoformat(),
+            "text": text,
+            "url": f"https://x.example/customer{n}/status/{n}",
+        }
+    )
+
+
+def append(stream: Path, *lines: str) -> None:
+    """Append whole lines to a replay file, as an export being written would."""
+    with stream.open("a", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(line + "\n")
