@@ -5,7 +5,6 @@ Ctrl-C or SIGTERM stops cleanly: the scheduler waits for running jobs to finish 
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import signal
@@ -27,7 +26,6 @@ from responders.cli.common import (
 from responders.worker import Worker, WorkerRefused
 
 log = logging.getLogger(__name__)
-WEB_APP = "responders.web.app"
 
 
 def config_path(config: Path | None) -> str:
@@ -79,15 +77,9 @@ def run(
     setup_logging(verbose)
     settings = settings_or_exit(config)
     database_or_exit(settings)
-    try:
-        web = importlib.import_module(WEB_APP)
-    except ModuleNotFoundError as exc:
-        if exc.name != WEB_APP:
-            raise
-        log.warning("the web app (%s) is not installed: running the worker only", WEB_APP)
-        worker(config=config, verbose=verbose)
-        return
-    import uvicorn
+    import uvicorn  # the web stack loads only for the commands that serve
+
+    from responders.web.app import create_app
 
     stop = threading.Event()
 
@@ -105,7 +97,7 @@ def run(
         if not stop.is_set():  # a signal during start-up: do not start serving at all
             server = uvicorn.Server(
                 uvicorn.Config(
-                    web.create_app(settings),
+                    create_app(settings),
                     host=settings.web.host,
                     port=settings.web.port,
                     log_level="debug" if verbose else "info",

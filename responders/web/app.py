@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from urllib.parse import quote
 
@@ -16,15 +15,20 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from monitor.settings import Settings
 from monitor.storage.engine import make_sessionmaker, open_database
-from responders.web import routes_admin, routes_auth, routes_case, routes_dashboard, routes_queue
+from responders.web import (
+    routes_admin,
+    routes_auth,
+    routes_case,
+    routes_dashboard,
+    routes_incidents,
+    routes_queue,
+    routes_recovery,
+)
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
 from responders.web.security import SecurityHeaders, secret_key
 
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "makegood_session"
-EXTRA_ROUTERS = ("responders.web.routes_recovery",)
-
-
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "") or request.url.path.startswith(
         "/api/"
@@ -47,16 +51,17 @@ def create_app(
     app.state.factory = factory
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (routes_auth, routes_queue, routes_case, routes_dashboard, routes_admin):
+    routers = (
+        routes_auth,
+        routes_queue,
+        routes_case,
+        routes_recovery,
+        routes_incidents,
+        routes_dashboard,
+        routes_admin,
+    )
+    for module in routers:
         app.include_router(module.router)
-    for name in EXTRA_ROUTERS:
-        try:
-            extra = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.include_router(extra.router)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired) -> Response:

@@ -5,28 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
-from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.web import routes_incidents
-from responders.web.app import create_app
 from tests.responders.web.seed import csrf_from, make_case
 
 XSS = "<script>alert(1)</script> @kettlebird melted my counter"
-
-
-@pytest.fixture
-def app(web_settings: Settings, factory: sessionmaker[Session]) -> FastAPI:
-    """The web app with the incidents router (app.py includes it once the lead adds the line)."""
-    app = create_app(web_settings, factory=factory)
-    if not any(getattr(r, "path", "") == "/incidents" for r in app.routes):
-        app.include_router(routes_incidents.router)
-    return app
 
 
 @pytest.fixture

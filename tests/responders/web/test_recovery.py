@@ -318,14 +318,19 @@ def test_logged_out_visitors_are_sent_to_the_login(client_for: Clients) -> None:
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
 
 
-def test_the_case_page_hook_summarises_and_links_to_the_panel(
-    factory: sessionmaker[Session],
+def test_the_case_page_shows_the_recovery_hook_linking_to_the_panel(
+    factory: sessionmaker[Session], client_for: Clients
 ) -> None:
-    from responders.web.deps import templates
-
     with factory() as session, session.begin():
         case = make_case(session, handle="pat", text="<b>bold</b>")
         case.root_cause, case.win_back = "<i>carrier</i>", 0.75
-        html_out = templates.get_template("recovery/case_hook.html").render(case=case)
-    assert f'href="/cases/{case.id}/recovery"' in html_out
-    assert "&lt;i&gt;carrier&lt;/i&gt;" in html_out and "+0.75" in html_out
+        case_id = case.id
+    page = client_for("vera").get(f"/cases/{case_id}").text
+    hook = page[page.index('id="recovery-hook"') :]
+    assert f'href="/cases/{case_id}/recovery"' in hook
+    assert "&lt;i&gt;carrier&lt;/i&gt;" in hook and "+0.75" in hook
+
+
+def test_every_page_links_to_incidents_and_reports(client_for: Clients) -> None:
+    page = client_for("vera").get("/").text
+    assert 'href="/incidents"' in page and 'href="/reports"' in page
