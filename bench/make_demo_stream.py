@@ -932,11 +932,13 @@ HANDLE_RE = re.compile(r"@kettlebird(help)?\b", re.IGNORECASE)
 
 
 def slug(text: str) -> str:
+    """A URL-safe short form of a text."""
     s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
     return s[:48].rstrip("_") or "post"
 
 
 def iso(t: datetime) -> str:
+    """An ISO 8601 UTC timestamp with a Z."""
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -1125,6 +1127,7 @@ def build(seed: int = SEED) -> list[tuple[str, dict[str, Any]]]:
 
 
 def write(path: Path = OUT, seed: int = SEED) -> list[tuple[str, dict[str, Any]]]:
+    """Build the stream and write it as JSONL; returns the rows."""
     rows = build(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="\n") as f:
@@ -1151,6 +1154,7 @@ def check(path: Path, rows: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 def main() -> None:
+    """Write (or with --check, validate) the bundled demo stream."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true", help="re-read and validate the file")

@@ -49,6 +49,7 @@ def settings_for(db_url: str, server_url: str) -> Any:
 
 
 def fresh_db(folder: Path, name: str) -> Any:
+    """A new migrated SQLite database in `folder`."""
     engine = make_engine(f"sqlite:///{folder / name}")
     upgrade(engine)
     return engine
@@ -115,6 +116,7 @@ def run_pipeline_reference(pages: list[PollResult], folder: Path, round_no: int)
 
 
 def main() -> int:
+    """Replay the recorded stream through each path and print the figures."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

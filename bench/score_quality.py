@@ -33,6 +33,8 @@ VADER_THRESHOLD = -0.05
 
 
 class Counts:
+    """Confusion counts of one classifier on one set."""
+
     __slots__ = ("fn", "fp", "tn", "tp")
 
     def __init__(self) -> None:
@@ -73,6 +75,7 @@ def _line(name: str, c: Counts) -> str:
 
 
 def complaints(path: Path) -> dict:
+    """P/R/F1 of makegood and plain VADER on the complaints set, overall and per domain."""
     ours, vader = Counts(), Counts()
     per_domain: dict[str, Counts] = defaultdict(Counts)
     per_domain_vader: dict[str, Counts] = defaultdict(Counts)
@@ -116,6 +119,7 @@ def complaints(path: Path) -> dict:
 
 
 def sanders(path: Path) -> dict:
+    """P/R/F1 on the Sanders set (negative = should flag), overall and per topic."""
     ours, vader = Counts(), Counts()
     per_topic: dict[str, Counts] = defaultdict(Counts)
     irrelevant = irrelevant_flagged = 0
@@ -148,6 +152,7 @@ def sanders(path: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Score both sets and print the figures and a JSON summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--data",

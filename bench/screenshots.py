@@ -73,6 +73,7 @@ def seed(url: str, data_dir: Path) -> tuple[object, int]:
 
 
 def main() -> None:
+    """Seed a demo database, serve it, and save the queue and case page screenshots."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs"))
     args = parser.parse_args()

@@ -56,21 +56,29 @@ def term_pattern(term: str) -> str:
 
 @dataclass(frozen=True)
 class Term:
+    """A keyword or quoted phrase that must occur in the text."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Not:
+    """True when its operand does not match."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class And:
+    """True when every operand matches."""
+
     operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """True when any operand matches."""
+
     operands: tuple[Node, ...]
 
 
