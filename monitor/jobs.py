@@ -213,11 +213,8 @@ def watch_brand(session: Session, settings: Settings, brand: str, now: datetime)
             _negative(brand), m.Mention.created_at > now - bucket * n, m.Mention.created_at <= now
         )
     ).all()
-    verdict = spike.detect_spike(
-        spike.bucket_counts(times, now, bucket, n),
-        bucket,
-        spike.SpikeRule.from_settings(cfg),
-    )
+    # The whole bucket, and the shorter windows inside it, each against its own expectation.
+    verdict = spike.scan(times, now, bucket, spike.SpikeRule.from_settings(cfg))
     incident = _open_incident(session, brand, "spike")
     if verdict.spike and incident is None:
         incident = m.Incident(
@@ -230,6 +227,7 @@ def watch_brand(session: Session, settings: Settings, brand: str, now: datetime)
                 "count": verdict.count,
                 "expected": round(verdict.expected, 2),
                 "p_value": verdict.p_value,
+                "window_minutes": verdict.window.total_seconds() / 60,
             },
         )
         session.add(incident)

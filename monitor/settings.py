@@ -87,6 +87,18 @@ class SpikeSettings(_Strict):
     alpha: float = Field(1e-4, gt=0, lt=1)
     min_ratio: float = Field(3.0, ge=1)
     min_expected: float = Field(0.5, gt=0)
+    # Shorter windows (minutes) scanned inside the bucket, each against its share of the
+    # expected count; they split scan_share of alpha evenly, the bucket keeps the rest.
+    # [] tests the bucket only.
+    scan_minutes: list[int] = Field(default_factory=lambda: [15, 30])
+    scan_share: float = Field(0.2, ge=0, lt=1)  # of alpha, for the shorter windows together
+
+    @field_validator("scan_minutes")
+    @classmethod
+    def _positive_windows(cls, value: list[int]) -> list[int]:
+        if any(m < 1 for m in value):
+            raise ValueError("scan windows are whole minutes, at least 1")
+        return value
 
 
 class WorkerSettings(_Strict):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from monitor.spike import SpikeRule, bucket_counts, detect_spike, history_buckets
+from monitor.spike import SpikeRule, history_buckets, scan
 
 START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # a Monday
 Rate = Callable[[datetime], float]  # expected mentions per hour at a time
@@ -90,13 +91,17 @@ def alarms(
     bucket: timedelta = timedelta(hours=1),
     rule: SpikeRule | None = None,
 ) -> list[datetime]:
-    """The check times, every `every`, at which the spike rule fires (as the job checks)."""
+    """The check times, every `every`, at which the spike scan fires (as the job checks);
+    `times` sorted, as `generate` returns them."""
     fired: list[datetime] = []
     at = first_check
-    n = history_buckets(bucket)
+    reach = bucket * history_buckets(bucket)
+    # Only the times a check can see (the job's query does the same), for speed.
+    lo, hi = bisect_left(times, first_check - reach), bisect_right(times, last_check)
+    seen = times[lo:hi]
     while at <= last_check:
-        counts = bucket_counts(times, at, bucket, n)
-        if detect_spike(counts, bucket, rule).spike:
+        window = seen[bisect_left(seen, at - reach) : bisect_right(seen, at)]
+        if scan(window, at, bucket, rule).spike:
             fired.append(at)
         at += every
     return fired

@@ -17,10 +17,13 @@ from monitor.spike import (
     history_buckets,
     poisson_tail,
     predictive_tail,
+    scan,
     viral_posts,
+    window_counts,
 )
 from tests.fakes.spike_streams import (
     START,
+    Rate,
     alarms,
     daily_rhythm,
     generate,
@@ -29,7 +32,10 @@ from tests.fakes.spike_streams import (
 )
 
 HOUR = timedelta(hours=1)
+MIN = timedelta(minutes=1)
 WEEK_ONE = START + timedelta(days=7)  # checks start once a week of history exists
+RHYTHM = daily_rhythm(3.0)
+BURST_AT = WEEK_ONE + timedelta(days=3)  # Thursday, midnight: bursts start hours after it
 
 
 def test_bucket_counts_put_each_time_in_its_rolling_bucket() -> None:
@@ -67,7 +73,52 @@ def test_the_predictive_tail_widens_the_poisson_tail_and_tends_to_it(samples: in
     assert predictive_tail(12, 3.0, math.inf) == plain
 
 
+@pytest.mark.parametrize("tail", [poisson_tail, lambda k, e: predictive_tail(k, e, 16)])
+def test_a_tail_too_far_out_to_represent_is_zero(tail: object) -> None:
+    # 400 mentions where 0.125 were expected: the first term underflows to 0.0.
+    assert tail(400, 0.125) == 0.0  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("bucket", "scan_minutes", "windows"),
+    [
+        (HOUR, (15, 30), (15 * MIN, 30 * MIN, HOUR)),
+        (HOUR, (30, 15, 15), (15 * MIN, 30 * MIN, HOUR)),  # sorted, once each
+        (30 * MIN, (15, 30, 45), (15 * MIN, 30 * MIN)),  # none as long as the bucket or longer
+        (HOUR, (), (HOUR,)),  # the bucket alone
+    ],
+)
+def test_the_scan_windows_end_with_the_bucket(
+    bucket: timedelta, scan_minutes: tuple[int, ...], windows: tuple[timedelta, ...]
+) -> None:
+    assert SpikeRule(scan_minutes=scan_minutes).windows(bucket) == windows
+
+
+@pytest.mark.parametrize(
+    ("tested", "shares"),
+    [
+        ((15 * MIN, 30 * MIN, HOUR), {15 * MIN: 1e-5, 30 * MIN: 1e-5, HOUR: 8e-5}),
+        ((30 * MIN, HOUR), {30 * MIN: 2e-5, HOUR: 8e-5}),
+        ((HOUR,), {HOUR: 1e-4}),  # tested alone, the bucket has all of alpha
+    ],
+)
+def test_alpha_is_split_between_the_windows_and_the_bucket_keeps_most(
+    tested: tuple[timedelta, ...], shares: dict[timedelta, float]
+) -> None:
+    got = SpikeRule().shares(tested, HOUR)
+    assert got == pytest.approx(shares)
+    assert sum(got.values()) == pytest.approx(1e-4)  # no more false alarms than one test
+
+
+def test_window_counts_use_the_buckets_convention() -> None:
+    end = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    times = [end, end - 14 * MIN, end - 15 * MIN, end - 29 * MIN, end + MIN]
+    # (end - window, end]: the end is in, the start is out, the future is ignored.
+    assert window_counts(times, end, (15 * MIN, 30 * MIN)) == {15 * MIN: 2, 30 * MIN: 4}
+
+
 WEEK_OF_THREES = [3] * (history_buckets(HOUR) - 1)
+BUCKET_ONLY = SpikeRule(scan_minutes=())
 
 
 @pytest.mark.parametrize(
@@ -89,6 +140,60 @@ def test_spike_rule_on_small_cases(name: str, history: list[int], latest: int, s
     verdict = detect_spike([*history, latest], HOUR, SpikeRule())
     assert verdict.spike is spike, (name, verdict)
     assert bool(verdict.reasons) is spike
+
+
+@pytest.mark.parametrize(
+    ("name", "history", "recent", "latest", "rule", "window"),
+    [
+        # 12 in the hour where 3 are usual is not enough (14 needed), but 10 of them in the
+        # last 15 minutes, where 0.75 are usual, is a flood.
+        ("a flood in the last 15 min", WEEK_OF_THREES, {15: 10, 30: 11}, 12, SpikeRule(), 15),
+        ("the same, the bucket alone", WEEK_OF_THREES, {15: 10, 30: 11}, 12, BUCKET_ONLY, None),
+        ("the same, no short counts given", WEEK_OF_THREES, {}, 12, SpikeRule(), None),
+        # A handful in 15 minutes of a quiet night is never a crisis, however unlikely.
+        ("4 in 15 min of a quiet week", [0] * 168, {15: 4, 30: 4}, 4, SpikeRule(), None),
+        ("5 in 15 min of a quiet week", [0] * 168, {15: 5, 30: 5}, 5, SpikeRule(), 15),
+        # When several windows fire, the strongest evidence (against its share) decides.
+        ("a whole bucket of it", [0] * 168, {15: 5, 30: 9}, 14, SpikeRule(), 60),
+    ],
+)
+def test_the_scan_tests_each_window_against_its_own_expectation(
+    name: str,
+    history: list[int],
+    recent: dict[int, int],
+    latest: int,
+    rule: SpikeRule,
+    window: int | None,
+) -> None:
+    held = {m * MIN: n for m, n in recent.items()}
+    verdict = detect_spike([*history, latest], HOUR, rule, held)
+    assert verdict.spike is (window is not None), (name, verdict)
+    if window is not None:
+        assert verdict.window == window * MIN
+        count, span = held.get(verdict.window, latest), "1 h" if window == 60 else f"{window} min"
+        assert verdict.reasons[0].startswith(f"{count} negative mentions in the last {span}")
+        assert verdict.expected == pytest.approx(verdict.tests[-1].expected * window / 60)
+
+
+def test_an_alarm_names_every_window_that_fired() -> None:
+    verdict = detect_spike([*[0] * 168, 14], HOUR, SpikeRule(), {15 * MIN: 5, 30 * MIN: 9})
+    assert [t.fired for t in verdict.tests] == [True, True, True]
+    assert verdict.reasons == (
+        "14 negative mentions in the last 1 h where 0.50 were expected for this time of day"
+        f" (28.0x; Poisson chance {verdict.p_value:.1g})",
+        "also 5 in the last 15 min (40.0x the 0.12 expected)",
+        "also 9 in the last 30 min (36.0x the 0.25 expected)",
+    )
+
+
+def test_scan_counts_the_times_and_tests_every_window() -> None:
+    now = WEEK_ONE + 9 * HOUR
+    ordinary = [t for t in generate(RHYTHM, days=8, seed=3) if t <= now]
+    verdict = scan(ordinary, now, HOUR)
+    assert [t.window for t in verdict.tests] == [15 * MIN, 30 * MIN, HOUR]
+    assert not verdict.spike
+    flood = scan(ordinary + [now - i * MIN for i in range(12)], now, HOUR)
+    assert flood.spike and flood.window == 15 * MIN  # 12 more in 12 minutes at 9 am
 
 
 def test_the_expected_count_follows_the_time_of_day_and_the_recent_level() -> None:
@@ -119,39 +224,84 @@ def test_rule_from_settings(fields: dict[str, float], alpha: float) -> None:
     rule = SpikeRule.from_settings(SpikeSettings(**fields))
     assert rule.alpha == pytest.approx(alpha, rel=0.01)
     assert (rule.min_count, rule.min_ratio) == (5, 3.0)
+    assert (rule.scan_minutes, rule.scan_share) == ((15, 30), 0.2)
 
 
-@pytest.mark.parametrize("weekend", [1.0, 0.6])
-def test_a_week_of_daily_rhythm_raises_no_alarm(weekend: float) -> None:
-    times = generate(daily_rhythm(3.0, weekend), days=14, seed=7)
-    assert alarms(times, WEEK_ONE, WEEK_ONE + timedelta(days=7), every=HOUR) == []
+@pytest.mark.parametrize("fields", [{"scan_minutes": [0]}, {"scan_share": 1.0}])
+def test_scan_settings_are_checked(fields: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        SpikeSettings(**fields)
 
 
-def test_a_steady_rise_is_a_trend_not_a_crisis() -> None:
-    # +5% a day for a week: the recent level rises with it.
-    rate = with_rise(daily_rhythm(3.0), WEEK_ONE, per_day=0.05)
-    times = generate(rate, days=14, seed=11)
-    assert alarms(times, WEEK_ONE, WEEK_ONE + timedelta(days=7), every=HOUR) == []
+def test_the_scan_windows_come_from_settings() -> None:
+    rule = SpikeRule.from_settings(SpikeSettings(scan_minutes=[10], scan_share=0.5))
+    assert rule.windows(HOUR) == (10 * MIN, HOUR)
+    assert rule.shares(rule.windows(HOUR), HOUR) == pytest.approx({10 * MIN: 5e-5, HOUR: 5e-5})
 
 
-@pytest.mark.parametrize("burst_hour", [12, 15, 18])
-def test_a_burst_of_five_times_the_expected_count_is_flagged_within_one_bucket(
-    burst_hour: int,
+def quiet(_at: datetime) -> float:
+    """A flat 0.5 negative mentions an hour."""
+    return 0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "rate", "seed", "checks_from", "checks_hours", "first_alarm_within"),
+    [
+        # Every alarm on these is a false alarm: a week of checks, none may fire.
+        ("quiet baseline", quiet, 7, WEEK_ONE, 168, None),
+        ("a week of daily rhythm", RHYTHM, 7, WEEK_ONE, 168, None),
+        ("daily rhythm, quiet weekends", daily_rhythm(3.0, 0.6), 7, WEEK_ONE, 168, None),
+        # +5% a day for a week: the recent level rises with it, a trend is not a crisis.
+        ("steady rise", with_rise(RHYTHM, WEEK_ONE, per_day=0.05), 11, WEEK_ONE, 168, None),
+        # 3 am, 0.6 an hour: 5x is still 3 an hour, under the minimum count.
+        (
+            "night blip under min_count",
+            with_surge(RHYTHM, BURST_AT + 3 * HOUR, hours=1, factor=5.0),
+            5,
+            BURST_AT + 3 * HOUR,
+            2,
+            None,
+        ),
+        # Daytime, where 5x the usual count (22-27 an hour) is far past what the bucket needs
+        # (16-18): flagged within one bucket.
+        *(
+            (
+                f"5x burst at {h}:00",
+                with_surge(RHYTHM, BURST_AT + h * HOUR, hours=3, factor=5.0),
+                h,
+                BURST_AT + h * HOUR,
+                2,
+                HOUR,
+            )
+            for h in (12, 15, 18)
+        ),
+        # A flood (20x the usual 3.3 an hour at 9 am) shows in a short window: within 30 min.
+        (
+            "20x flood at 9:00",
+            with_surge(RHYTHM, BURST_AT + 9 * HOUR, hours=1, factor=20.0),
+            9,
+            BURST_AT + 9 * HOUR,
+            1,
+            30 * MIN,
+        ),
+    ],
+)
+def test_generated_streams(
+    name: str,
+    rate: Rate,
+    seed: int,
+    checks_from: datetime,
+    checks_hours: int,
+    first_alarm_within: timedelta | None,
 ) -> None:
-    # Daytime, where 5x the expected count (22-27) is far past what the rule needs (16-18).
-    base = daily_rhythm(3.0)
-    burst_at = WEEK_ONE + timedelta(days=3, hours=burst_hour)
-    times = generate(with_surge(base, burst_at, hours=3, factor=5.0), days=14, seed=burst_hour)
-    fired = alarms(times, burst_at - timedelta(hours=6), burst_at + timedelta(hours=2))
-    assert fired, "the burst was never flagged"
-    assert burst_at < fired[0] <= burst_at + HOUR
-
-
-def test_a_night_time_blip_below_the_minimum_count_is_not_a_crisis() -> None:
-    base = daily_rhythm(3.0)
-    burst_at = WEEK_ONE + timedelta(days=3, hours=3)  # 0.6 an hour at 3 am: 5x is still 3
-    times = generate(with_surge(base, burst_at, hours=1, factor=5.0), days=14, seed=5)
-    assert alarms(times, burst_at, burst_at + 2 * HOUR) == []
+    times = generate(rate, days=14, seed=seed)
+    every = HOUR if checks_hours > 24 else 5 * MIN  # a week hourly, a burst as the job checks
+    fired = alarms(times, checks_from, checks_from + checks_hours * HOUR, every=every)
+    if first_alarm_within is None:
+        assert fired == [], name
+    else:
+        assert fired, f"{name}: never flagged"
+        assert checks_from < fired[0] <= checks_from + first_alarm_within, (name, fired[0])
 
 
 def test_the_seasonal_reference_keeps_a_busy_afternoon_from_alarming() -> None:
