@@ -168,10 +168,15 @@ def judge(
         reasons.append(f"negative sentiment {sentiment:.2f}")
     elif sentiment >= 0.05:
         reasons.append(f"positive sentiment {sentiment:.2f}")
-    reasons.extend(f"complaint cue: '{c}'" for c in cues.breach[:3])
-    reasons.extend(f"problem word: '{c}'" for c in cues.problem[:3])
-    reasons.extend(f"sarcasm: '{c}'" for c in cues.sarcasm[:2])
-    reasons.extend(f"negated: '{c}'" for c in cues.negated[:2])
+    # Each family is usually empty: test before building a generator for it.
+    if cues.breach:
+        reasons.extend(f"complaint cue: '{c}'" for c in cues.breach[:3])
+    if cues.problem:
+        reasons.extend(f"problem word: '{c}'" for c in cues.problem[:3])
+    if cues.sarcasm:
+        reasons.extend(f"sarcasm: '{c}'" for c in cues.sarcasm[:2])
+    if cues.negated:
+        reasons.extend(f"negated: '{c}'" for c in cues.negated[:2])
     if cues.question and not complaint:
         reasons.append("reads as a question")
     if complaint or flagged:

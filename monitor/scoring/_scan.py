@@ -178,6 +178,8 @@ class PhraseScanner:
             self._exact.append(exact)
             self._prefix.append(prefix)
             self._anywhere.append(anywhere)
+        # The lengths the prefixes come in: a new token is cut only at those.
+        self._prefix_sizes = [sorted({len(start) for start in p}) for p in self._prefix]
         if any(self._anywhere):
             # Some branch may start anywhere: every position after a boundary is a candidate.
             token_source = r"\w+|[^\w\s]|\s"
@@ -196,11 +198,14 @@ class PhraseScanner:
     def _entry(self, token: str) -> tuple[re.Pattern[str] | None, ...] | None:
         """For each pass, the regex of the branches that can start with `token` (or None)."""
         entry: list[re.Pattern[str] | None] = []
+        length = len(token)
         for k in range(len(self._branches)):
             picked = set(self._exact[k].get(token, ()))
             prefix = self._prefix[k]
-            for end in range(1, len(token) + 1):
-                found = prefix.get(token[:end])
+            for size in self._prefix_sizes[k]:
+                if size > length:
+                    break
+                found = prefix.get(token[:size])
                 if found:
                     picked.update(found)
             picked.update(self._anywhere[k])

@@ -16,8 +16,8 @@ Families, in the order the alternation tries them (earlier wins at the same posi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 NEGATED = (
     r"no (?:problems?|issues?|complaints?|worries|trouble)",
@@ -259,9 +259,12 @@ def _family(phrase: str) -> str:
     return "p"
 
 
-@dataclass(frozen=True, slots=True)
-class Cues:
-    """What one pass over the text found, each family in order of appearance, deduplicated."""
+class Cues(NamedTuple):
+    """What one pass over the text found, each family in order of appearance, deduplicated.
+
+    A NamedTuple rather than a frozen dataclass: one is built per post, and a frozen
+    dataclass pays an `object.__setattr__` call for each of its ten fields.
+    """
 
     breach: tuple[str, ...] = ()
     problem: tuple[str, ...] = ()
@@ -300,27 +303,47 @@ def cues_from(lower: str, phrases: list[str], targets: list[str]) -> Cues:
     issue: tuple[str, ...] = ()
     address: tuple[str, ...] = ()
     if targets:
-        unique = dict.fromkeys(targets)
-        issue = tuple(t for t in unique if t.startswith(("my ", "our ")))
-        address = tuple(t for t in unique if not t.startswith(("my ", "our ")))
+        unique = dict.fromkeys(targets) if len(targets) > 1 else targets
+        issue = tuple(t for t in unique if t.startswith(_MINE))
+        address = tuple(t for t in unique if not t.startswith(_MINE))
     if not phrases:
         if issue or address:
             return Cues(question=question, issue=issue, address=address)
         return _QUESTION if question else _EMPTY
-    found: dict[str, list[str]] = {k: [] for k in _KEYS}
+    # Only the families present get a list: a post has one to three cue phrases.
+    found: dict[str, list[str]] = {}
     for phrase in phrases:
-        bucket = found[_family(phrase)]
-        if phrase not in bucket:
+        key = _family(phrase)
+        bucket = found.get(key)
+        if bucket is None:
+            found[key] = [phrase]
+        elif phrase not in bucket:
             bucket.append(phrase)
+    get = found.get
+    breach = get("b", _NONE)
+    problem = get("p", _NONE)
+    maybe = get("y", _NONE)
+    praise = get("g", _NONE)
+    sarcasm = get("x", _NONE)
+    if maybe:
+        if breach or problem:
+            sarcasm = [*sarcasm, *maybe]
+        else:
+            praise = [*praise, *maybe]
+    problem_question = get("k", _NONE)
     return Cues(
-        breach=tuple(found["b"]),
-        problem=tuple(found["p"]),
-        sarcasm=tuple(found["x"] + (found["y"] if found["b"] or found["p"] else [])),
-        negated=tuple(found["n"]),
-        praise=tuple(found["g"] + ([] if found["b"] or found["p"] else found["y"])),
-        question=question or bool(found["q"] or found["k"]),
-        waiting=tuple(found["w"]),
-        problem_question=tuple(found["k"]),
-        address=address,
-        issue=issue,
+        tuple(breach),
+        tuple(problem),
+        tuple(sarcasm),
+        tuple(get("n", _NONE)),
+        tuple(praise),
+        question or "q" in found or bool(problem_question),
+        tuple(get("w", _NONE)),
+        tuple(problem_question),
+        address,
+        issue,
     )
+
+
+_NONE: list[str] = []  # never changed: stands for a family not found
+_MINE = ("my ", "our ")

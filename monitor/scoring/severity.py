@@ -106,7 +106,7 @@ def assess(
     if addressed:
         points += 1
         reasons.append(f"addressed to the brand: {addressed}")
-    harm = next((w for w in urgent if _HARM.fullmatch(w)), "")
+    harm = next((w for w in urgent if _HARM.fullmatch(w)), "") if urgent else ""
     if harm and (complaint or negative) and points < 5:
         points = 5
         reasons.append(f"safety: '{harm}' means possible harm, at least high")

@@ -5,13 +5,15 @@ category, severity, flagged, reasons. A row that cannot be read still gets its l
 `{"id": ..., "line": N, "error": "..."}`, plus a warning on stderr naming file:line, and the
 rest of the file is scored. Nothing but results goes to stdout; the progress bar (a terminal
 only) and warnings go to stderr. The input is streamed: memory stays flat as it grows.
+`--workers N` (default auto: one process per usable CPU) scores big files in N processes
+with the same output, byte for byte (see score_parallel).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring
@@ -190,6 +192,7 @@ class _Run:
         self.now = now
         self.stats = ScoreStats()
         self.lines: list[str] = []
+        self.warn_limit = MAX_WARNINGS  # a worker of a parallel run warns of all; the parent caps
 
     def flush(self) -> None:
         if self.lines:
@@ -215,7 +218,7 @@ class _Run:
             self.lines.append(
                 dumps_row({"id": _row_id(row), "line": row.number, "error": item.error})
             )
-            if self.warn is not None and stats.errors <= MAX_WARNINGS:
+            if self.warn is not None and stats.errors <= self.warn_limit:
                 self.warn(
                     f"{self.path}:{row.number}: {item.error} (row kept in the output as an error)"
                 )
@@ -239,59 +242,78 @@ def score_file(
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
     now: datetime | None = None,
+    workers: int = 1,
 ) -> ScoreStats:
     """Score every row of `path` into `out` as JSON lines, in order; the command's whole job.
 
     Raises InputFileError when the file as a whole cannot be read. `progress(n)` is called with
-    the approximate number of bytes consumed since the previous call.
+    the approximate number of bytes consumed since the previous call. `workers` > 1 scores in
+    that many processes (same output, byte for byte) unless the file is too small to gain.
     """
     check_readable(path)
-    run = _Run(path, out, brand_handles, quarantine, warn, now or utcnow())
+    now = now or utcnow()
+    fmt = detect_format(path)
+    if workers > 1:
+        from responders.cli import score_parallel
+
+        if score_parallel.worth_it(path, workers):
+            run = _Run(path, out, brand_handles, quarantine, warn, now)
+            stats = score_parallel.score_parallel(run, fmt, workers, progress)
+            return _finish(path, stats, warn)
+    run = _Run(path, out, brand_handles, quarantine, warn, now)
     try:
-        if detect_format(path) == "jsonl":
-            _score_jsonl(run, progress)
+        if fmt == "jsonl":
+            with path.open("rb") as fh:
+                score_jsonl_lines(run, fh, 0, progress)
         else:
-            _score_rows(run, iter_rows(path, "csv"), progress)
+            score_rows(run, iter_rows(path, "csv"), progress)
     finally:
         run.flush()
-    stats = run.stats
+    return _finish(path, run.stats, warn)
+
+
+def _finish(path: Path, stats: ScoreStats, warn: Callable[[str], None] | None) -> ScoreStats:
     if warn is not None and stats.errors > MAX_WARNINGS:
         warn(f"{path}: {stats.errors - MAX_WARNINGS} more bad rows not listed")
     return stats
 
 
-def _score_jsonl(run: _Run, progress: Callable[[int], None] | None) -> None:
-    """The JSONL loop: bytes -> dict -> score -> line, with no Row or Mention on the way."""
+def score_jsonl_lines(
+    run: _Run, lines: Iterable[bytes], number: int, progress: Callable[[int], None] | None
+) -> None:
+    """The JSONL loop: bytes -> dict -> score -> line, with no Row or Mention on the way.
+
+    `lines` are raw lines of the file, the first of them line `number + 1`.
+    """
     stats, path, now, handles = run.stats, run.path, run.now, run.brand_handles
     loads = json.loads
-    pending = since = number = 0
-    with path.open("rb") as fh:
-        for raw_line in fh:
-            number += 1
-            stats.rows += 1
-            if progress is not None:
-                pending += len(raw_line)
-                since += 1
-                if since >= PROGRESS_EVERY:
-                    progress(pending)
-                    pending = since = 0
-            try:
-                # Strict UTF-8 here; a line that is not goes the full way (decoded with
-                # replacement characters), exactly as before.
-                data = loads(raw_line.decode())
-            except ValueError:
-                data = None
-            if type(data) is dict:
-                score = score_data(data, number, handles, now)
-                if score is not None:
-                    run.scored(data, number, score)
-                    continue
-            run.full_path(jsonl_row(path, number, raw_line))
+    pending = since = 0
+    for raw_line in lines:
+        number += 1
+        stats.rows += 1
+        if progress is not None:
+            pending += len(raw_line)
+            since += 1
+            if since >= PROGRESS_EVERY:
+                progress(pending)
+                pending = since = 0
+        try:
+            # Strict UTF-8 here; a line that is not goes the full way (decoded with
+            # replacement characters), exactly as before.
+            data = loads(raw_line.decode())
+        except ValueError:
+            data = None
+        if type(data) is dict:
+            score = score_data(data, number, handles, now)
+            if score is not None:
+                run.scored(data, number, score)
+                continue
+        run.full_path(jsonl_row(path, number, raw_line))
     if progress is not None and pending:
         progress(pending)
 
 
-def _score_rows(run: _Run, rows: Any, progress: Callable[[int], None] | None) -> None:
+def score_rows(run: _Run, rows: Iterable[Row], progress: Callable[[int], None] | None) -> None:
     """The loop for CSV (already parsed into Rows by the csv module)."""
     stats, now, handles = run.stats, run.now, run.brand_handles
     pending = since = 0
@@ -330,8 +352,20 @@ def score_command(
     quarantine: Path | None = typer.Option(
         None, "--quarantine", help="Also write rejected rows with their raw payload (JSONL)."
     ),
+    workers_option: str = typer.Option(
+        "auto",
+        "--workers",
+        metavar="N",
+        help="Processes to score with: a number, or auto (one per usable CPU). Same output.",
+    ),
 ) -> None:
     """Score a JSONL or CSV file of mentions: one JSON result per input row, in order."""
+    from responders.cli.score_parallel import parse_workers
+
+    try:
+        workers = parse_workers(workers_option)
+    except ValueError:
+        raise _fail(f"--workers: expected a number >= 1 or auto, got {workers_option!r}") from None
     handles = tuple(h for h in brand_handle if h.strip())
     try:
         size = input_path.stat().st_size if input_path.is_file() else 0
@@ -356,10 +390,13 @@ def score_command(
             from rich.progress import Progress
 
             bar = Progress(transient=True, console=_stderr_console())
-            bar.start()
             task = bar.add_task(f"scoring {input_path.name}", total=size)
 
             def progress(n: int) -> None:
+                # Started on first use: its refresh thread then comes after any worker
+                # processes are forked (forking a process with threads is unsafe).
+                if not bar.live.is_started:
+                    bar.start()
                 bar.advance(task, n)
 
         try:
@@ -370,6 +407,7 @@ def score_command(
                 quarantine=quarantine_fh,
                 warn=lambda message: typer.echo(f"warning: {message}", err=True),
                 progress=progress,
+                workers=workers,
             )
         except InputFileError as exc:
             raise _fail(str(exc)) from None
@@ -396,4 +434,4 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-__all__ = ["ScoreStats", "score_command", "score_file"]
+__all__ = ["ScoreStats", "score_command", "score_file", "score_jsonl_lines", "score_rows"]
