@@ -2,30 +2,36 @@
 
     .venv/bin/python bench/web_latency.py [--cases 100000] [--clients 20] [--requests 30]
                                           [--warmup 5] [--workers N] [--think 0.5-1.0]
+                                          [--staff-requests 10] [--single-requests 100]
                                           [--db URL]   # default: a temporary SQLite file
 
 Bulk-inserts the cases (executemany), then starts the server exactly as production does -- the
 `makegood serve --workers N` command in a subprocess (uvicorn worker processes, real loopback
-TCP) -- and logs each client in (a real session cookie). Two runs, each a bounded number of
+TCP) -- and logs each client in (a real session cookie). Three runs, each a bounded number of
 rounds per client after warm-up rounds that are not counted:
 
 1. closed loop (the headline): every client sends its next request as soon as the last answered;
-2. staff-like: every client thinks 0.5-1 s between requests, like a person reading the queue.
+2. staff-like: every client thinks 0.5-1 s between requests, like a person reading the queue;
+3. one client, closed loop: the latency of a page with no queueing at all.
 
 A round is a queue page (first page, a filtered page, a page 20 deep in the keyset, unassigned
 cases), a random case page, and the login page: the reference (a template, no database), whose
 ratio to each page is printed. Also prints the server's CPU time per request (all its processes,
-from /proc), the clients' CPU, the CPU count and the load average at the start, so a reader can
-tell service time from queueing and judge the noise. Prints a JSON line last.
+from /proc, and how it split over them), the clients' CPU, and the load average at the start,
+so a reader can tell service time from queueing and judge the noise. Prints a JSON line last.
+The server runs in its own process group and is stopped, and the temporary folder removed, on
+success, on an error, on Ctrl-C and on SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -151,27 +157,81 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen[bytes]:
-    """`makegood serve --workers N` on `url`, as production runs it; returns when it answers."""
-    env = {
-        **os.environ,
-        "MAKEGOOD_DATABASE_URL": url,
-        "MAKEGOOD_SECRET_KEY": "bench-" + "k" * 40,
-        "MAKEGOOD_CONFIG": str(write_config(Path(data_dir))),
-    }
-    makegood = Path(sys.executable).parent / "makegood"  # the installed console script
-    command = [str(makegood), "serve", "--port", str(port)]
-    server = subprocess.Popen([*command, "--workers", str(workers)], env=env, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while True:
+class Server:
+    """`makegood serve --workers N` on `url` in its own process group, as production runs it.
+
+    A context manager: on leaving -- normally, on an error or on Ctrl-C -- the whole group (the
+    supervisor and its workers) gets SIGTERM, then SIGKILL if it has not exited in 20 s.
+    """
+
+    def __init__(self, url: str, port: int, workers: int, folder: str) -> None:
+        self.url, self.port, self.workers, self.folder = url, port, workers, Path(folder)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = self.folder / "server.log"
+
+    def __enter__(self) -> Server:
+        env = {
+            **os.environ,
+            "MAKEGOOD_DATABASE_URL": self.url,
+            "MAKEGOOD_SECRET_KEY": "bench-" + "k" * 40,
+            "MAKEGOOD_CONFIG": str(write_config(self.folder)),
+        }
+        makegood = Path(sys.executable).parent / "makegood"  # the installed console script
+        command = [str(makegood), "serve", "--port", str(self.port)]
+        with self.log.open("wb") as log:
+            # A new session: Ctrl-C in the terminal reaches only this script, which then stops
+            # the server itself (and a crash here never leaves an orphaned group behind).
+            self.proc = subprocess.Popen(
+                [*command, "--workers", str(self.workers)],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         try:
-            httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return server
-        except httpx.TransportError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise SystemExit("the server did not start") from None
-            time.sleep(0.1)
+            self._wait_ready()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        assert self.proc is not None
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{self.port}/login", timeout=1)
+                return
+            except httpx.TransportError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    tail = self.log.read_text(errors="replace")[-2000:]
+                    raise SystemExit(f"the server did not start:\n{tail}") from None
+                time.sleep(0.1)
+
+    def __exit__(self, *_exc: object) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        for sig, grace in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=grace)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        # Workers that outlived the supervisor (it was killed) are still in the group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    @property
+    def pid(self) -> int:
+        """The supervisor's pid, which is also the process group of its workers."""
+        assert self.proc is not None
+        return self.proc.pid
 
 
 def write_config(folder: Path) -> Path:
@@ -185,10 +245,10 @@ def write_config(folder: Path) -> Path:
     return path
 
 
-def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by `pid` and its children (the uvicorn workers)."""
+def group_cpu(pgid: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each process of group `pgid`, by pid."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -196,10 +256,9 @@ def process_tree_cpu(pid: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        proc, parent = int(entry.name), int(fields[1])
-        if proc == pid or parent == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        if int(fields[2]) == pgid:  # fields[2] is the process group
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
 
 
 def login(base: str) -> httpx.Client:
@@ -241,44 +300,63 @@ def run_clients(
 ) -> dict[str, list[float]]:
     """Each client does `warmup` + `rounds` rounds (queue, case, reference); times the last ones."""
     timings: dict[str, list[float]] = {k: [] for k in KINDS}
+    errors: list[BaseException] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(sessions))
+    stop = threading.Event()  # set on Ctrl-C: the clients stop before the server does
     queue_urls = ["/", "/?severity=high&platform=x", deep_url, "/?assignee=none"]
 
     def work(index: int) -> None:
         client = sessions[index]
         rng = random.Random(index)
         mine: dict[str, list[float]] = {k: [] for k in KINDS}
-        barrier.wait()
-        for n in range(warmup + rounds):
-            for kind, url in (
-                ("queue", queue_urls[n % 4]),
-                ("case", f"/cases/{rng.randint(1, cases)}"),
-                ("reference", "/login"),
-            ):
-                if think[1] > 0:
-                    time.sleep(rng.uniform(*think))
-                t0 = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - t0) * 1000
-                assert response.status_code == 200, (url, response.status_code)
-                if n >= warmup:
-                    mine[kind].append(elapsed)
+        try:
+            barrier.wait()
+            for n in range(warmup + rounds):
+                for kind, url in (
+                    ("queue", queue_urls[n % 4]),
+                    ("case", f"/cases/{rng.randint(1, cases)}"),
+                    ("reference", "/login"),
+                ):
+                    if think[1] > 0:
+                        time.sleep(rng.uniform(*think))
+                    if stop.is_set():
+                        return
+                    t0 = time.perf_counter()
+                    response = client.get(url)
+                    elapsed = (time.perf_counter() - t0) * 1000
+                    if response.status_code != 200:
+                        raise RuntimeError(f"GET {url}: HTTP {response.status_code}")
+                    if n >= warmup:
+                        mine[kind].append(elapsed)
+        except BaseException as exc:  # reported by the caller: a thread cannot raise there
+            barrier.abort()
+            with lock:
+                errors.append(exc)
+            return
         with lock:
             for kind, values in mine.items():
                 timings[kind].extend(values)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(sessions))]
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(sessions))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        stop.set()
+        barrier.abort()
+        raise
+    failures = [e for e in errors if not isinstance(e, threading.BrokenBarrierError)]
+    if failures:
+        raise RuntimeError(f"{len(failures)} client(s) failed; first: {failures[0]!r}")
     return timings
 
 
 def measure(
     name: str,
-    server: subprocess.Popen[bytes],
+    server: Server,
     sessions: list[httpx.Client],
     args: argparse.Namespace,
     deep_url: str,
@@ -286,31 +364,40 @@ def measure(
 ) -> dict[str, object]:
     """One run: latency per kind, throughput, and CPU per request of the server and clients."""
     load = os.getloadavg()[0]
-    server_cpu, client_cpu = process_tree_cpu(server.pid), time.process_time()
+    before, client_cpu = group_cpu(server.pid), time.process_time()
     started = time.perf_counter()
     # Warm-up rounds run inside this window but their requests are not timed; the CPU figures
     # below are per request over the whole window (warm-up included), so they stay comparable.
     timings = run_clients(sessions, args.requests, args.warmup, args.cases, deep_url, think)
     wall = time.perf_counter() - started
-    server_cpu = process_tree_cpu(server.pid) - server_cpu
+    after = group_cpu(server.pid)
     client_cpu = time.process_time() - client_cpu
+    used = {pid: cpu - before.get(pid, 0.0) for pid, cpu in after.items()}
+    server_cpu = sum(used.values())
     total = len(sessions) * (args.requests + args.warmup) * len(KINDS)
     timed = sum(len(v) for v in timings.values())
+    # How the work split across the worker processes: keep-alive connections stay with the
+    # worker that accepted them, so an uneven split shows up as queueing in one worker.
+    split = sorted(
+        (round(cpu / server_cpu * 100) for cpu in used.values() if cpu > 0), reverse=True
+    )
     summary: dict[str, object] = {
         "run": name,
+        "clients": len(sessions),
         "load_avg_1m_at_start": round(load, 2),
         "requests": timed,
         "throughput_rps": round(total / wall, 1),
         "server_cpu_ms_per_request": round(server_cpu / total * 1000, 2),
+        "server_cpu_split_pct": split,
         "client_cpu_ms_per_request": round(client_cpu / total * 1000, 2),
     }
     ref = statistics.median(timings["reference"])
     pages = timings["queue"] + timings["case"]
     print(
-        f"{name}: {timed} timed requests ({total} with warm-up) in {wall:.1f} s = "
-        f"{summary['throughput_rps']} req/s; load average at start {load:.2f}; server CPU "
-        f"{summary['server_cpu_ms_per_request']} ms/request, clients "
-        f"{summary['client_cpu_ms_per_request']} ms/request"
+        f"{name} ({len(sessions)} clients): {timed} timed requests ({total} with warm-up) in "
+        f"{wall:.1f} s = {summary['throughput_rps']} req/s; load average at start {load:.2f}\n"
+        f"  CPU per request: server {summary['server_cpu_ms_per_request']} ms (split over "
+        f"processes {split} %), clients {summary['client_cpu_ms_per_request']} ms"
     )
     for kind, values in (*((k, timings[k]) for k in KINDS), ("pages", pages)):
         med, p95, p99 = (percentile(values, q) for q in (0.5, 0.95, 0.99))
@@ -321,8 +408,12 @@ def measure(
     return summary
 
 
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(143)  # unwinds like Ctrl-C does: the server and temp files are removed
+
+
 def main() -> None:
-    """Seed, serve, run the closed-loop and the staff-like runs, print the figures."""
+    """Seed, serve, run the closed-loop, staff-like and one-client runs, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
@@ -331,28 +422,31 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--think", default="0.5-1.0", help="staff-like think time (s), 0 = skip")
     parser.add_argument("--staff-requests", type=int, default=10, help="staff-like timed rounds")
+    parser.add_argument(
+        "--single-requests", type=int, default=100, help="one-client timed rounds, 0 = skip"
+    )
     parser.add_argument("--db", default="", help="database URL (default: temp SQLite file)")
     args = parser.parse_args()
     low, _, high = args.think.partition("-")
     think = (float(low), float(high or low))
-    with tempfile.TemporaryDirectory() as tmp:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    runs: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="web_latency-") as tmp:
         url = args.db or f"sqlite:///{tmp}/bench.db"
         seed(url, args.cases)
-        port = free_port()
-        server = start_server(url, port, args.workers, tmp)
-        try:
-            base = f"http://127.0.0.1:{port}"
+        with Server(url, free_port(), args.workers, tmp) as server, contextlib.ExitStack() as stack:
+            base = f"http://127.0.0.1:{server.port}"
             sessions = [login(base) for _ in range(args.clients)]
+            for session in sessions:
+                stack.callback(session.close)
             deep_url = deep_page(sessions[0])
-            runs = [measure("closed loop", server, sessions, args, deep_url, (0.0, 0.0))]
+            runs.append(measure("closed loop", server, sessions, args, deep_url, (0.0, 0.0)))
             if think[1] > 0:
                 staff = argparse.Namespace(**{**vars(args), "requests": args.staff_requests})
                 runs.append(measure("staff-like", server, sessions, staff, deep_url, think))
-            for session in sessions:
-                session.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+            if args.single_requests > 0:
+                single = argparse.Namespace(**{**vars(args), "requests": args.single_requests})
+                runs.append(measure("one client", server, sessions[:1], single, deep_url, (0, 0)))
     summary = {
         "bench": "web_latency",
         "db": url.split(":", 1)[0],

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy import Select, and_, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
@@ -115,38 +116,77 @@ CASE_COLUMNS = (
 )
 
 
+@dataclass(slots=True)
+class CaseRow:
+    """A read-only case as the queue shows it (the columns of CASE_COLUMNS).
+
+    A slotted object rather than the database row: the page reads ~15 attributes of each of its
+    50 rows, and a slot is ~8x cheaper to read from a template than a SQLAlchemy Row's key.
+    """
+
+    id: int
+    brand: str
+    platform: str
+    status: str
+    severity: str
+    severity_rank: int
+    category: str
+    opened_at: datetime
+    sla_due_at: datetime | None
+    first_response_at: datetime | None
+    first_mention_id: int | None
+    assignee_id: int | None
+    version: int
+
+    @property
+    def status_label(self) -> str:
+        """The status for people: 'awaiting approval'."""
+        return self.status.replace("_", " ")
+
+
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     """One case in the queue, with what a person needs to pick it.
 
-    `case` is a read-only row with the columns of CASE_COLUMNS (id, status, severity, opened_at,
-    sla_due_at, version, ...); load the `RecoveryCase` by `case.id` to change it.
+    `case` is a read-only `CaseRow` (id, status, severity, opened_at, sla_due_at, version, ...);
+    load the `RecoveryCase` by `case.id` to change it. The clock fields are computed once here,
+    not by the template.
     """
 
-    case: Any
+    case: CaseRow
     text: str
     handle: str
     url: str
     followers: int
     assignee: str
-    now: datetime
+    waiting: timedelta  # since the complaint was posted (the response clock)
+    due_in: timedelta | None  # until the SLA (negative when overdue); None without an SLA
+    overdue: bool  # past the SLA with no first response yet
 
-    @property
-    def waiting(self) -> timedelta:
-        """Time since the complaint was posted (the response clock)."""
-        return self.now - self.case.opened_at
-
-    @property
-    def due_in(self) -> timedelta | None:
-        """Time left until the SLA (negative when overdue); None without an SLA."""
-        due = self.case.sla_due_at
-        return due - self.now if due else None
-
-    @property
-    def overdue(self) -> bool:
-        """Past the SLA with no first response yet."""
-        due = self.case.sla_due_at
-        return bool(due and self.case.first_response_at is None and due < self.now)
+    @classmethod
+    def build(
+        cls,
+        case: CaseRow,
+        text: str,
+        handle: str,
+        url: str,
+        followers: int,
+        assignee: str,
+        now: datetime,
+    ) -> QueueRow:
+        """A row with its clock read at `now`."""
+        due = case.sla_due_at
+        return cls(
+            case,
+            text,
+            handle,
+            url,
+            followers,
+            assignee,
+            waiting=now - case.opened_at,
+            due_in=due - now if due else None,
+            overdue=bool(due and case.first_response_at is None and due < now),
+        )
 
 
 @dataclass
@@ -158,23 +198,85 @@ class QueuePage:
     complete: bool = False  # the first page holds every matching case: no need to count them
 
 
-def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
+# A filter's shape: which conditions it has (not their values). Each shape's statements are
+# built once with bound parameters: building a select() and its cache key costs ~0.3 ms a
+# query, about what SQLite takes to run it.
+Shape = tuple[str, bool, bool, bool, str, bool]
+
+
+def _shape(flt: QueueFilter) -> Shape:
+    status = flt.status if flt.status in ("active", "all") else "one"
+    assignee = "" if not flt.assignee else ("none" if flt.assignee == "none" else "one")
+    return (
+        status,
+        bool(flt.brand),
+        bool(flt.platform),
+        bool(flt.category),
+        assignee,
+        bool(flt.severity),
+    )
+
+
+def _params(flt: QueueFilter) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "status": flt.status,
+        "brand": flt.brand,
+        "platform": flt.platform,
+        "category": flt.category,
+    }
+    if flt.assignee.isdigit():
+        params["assignee_id"] = int(flt.assignee)
+    if flt.severity:
+        params["rank"] = SEVERITIES.index(flt.severity)
+    return params
+
+
+def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
-    if flt.status == "active":
+    status, brand, platform, category, assignee, _severity = shape
+    if status == "active":
         query = query.where(text(ACTIVE_SQL))
-    elif flt.status != "all":
-        query = query.where(rc.status == flt.status)
-    if flt.brand:
-        query = query.where(rc.brand == flt.brand)
-    if flt.platform:
-        query = query.where(rc.platform == flt.platform)
-    if flt.category:
-        query = query.where(rc.category == flt.category)
-    if flt.assignee == "none":
+    elif status == "one":
+        query = query.where(rc.status == bindparam("status"))
+    if brand:
+        query = query.where(rc.brand == bindparam("brand"))
+    if platform:
+        query = query.where(rc.platform == bindparam("platform"))
+    if category:
+        query = query.where(rc.category == bindparam("category"))
+    if assignee == "none":
         query = query.where(rc.assignee_id.is_(None))
-    elif flt.assignee:
-        query = query.where(rc.assignee_id == int(flt.assignee))
+    elif assignee:
+        query = query.where(rc.assignee_id == bindparam("assignee_id"))
     return query
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: Shape, after: bool) -> Select[Any]:
+    """One severity rank of a page: `rank`, `limit`, and with `after` the cursor's position."""
+    rc = m.RecoveryCase
+    query = (
+        select(
+            *CASE_COLUMNS,
+            m.Mention.text,
+            m.Mention.author_handle,
+            m.Mention.url,
+            m.Mention.author_followers,
+            m.User.username,
+        )
+        .outerjoin(m.Mention, m.Mention.id == rc.first_mention_id)
+        .outerjoin(m.User, m.User.id == rc.assignee_id)
+        .where(rc.severity_rank == bindparam("rank"))
+    )
+    query = _filtered(query, shape)
+    if after:
+        query = query.where(
+            or_(
+                rc.opened_at > bindparam("after_opened"),
+                and_(rc.opened_at == bindparam("after_opened"), rc.id > bindparam("after_id")),
+            )
+        )
+    return query.order_by(rc.opened_at, rc.id).limit(bindparam("limit"))
 
 
 def queue_page(
@@ -186,21 +288,9 @@ def queue_page(
 ) -> QueuePage:
     """One page of the queue: most severe first, then the longest-waiting, then by id."""
     now = now or utcnow()
-    rc = m.RecoveryCase
-    base = (
-        select(
-            *CASE_COLUMNS,
-            m.Mention.text,
-            m.Mention.author_handle,
-            m.Mention.url,
-            m.Mention.author_followers,
-            m.User.username,
-        )
-        .outerjoin(m.Mention, m.Mention.id == rc.first_mention_id)
-        .outerjoin(m.User, m.User.id == rc.assignee_id)
-    )
-    base = _filtered(base, flt)
-    ranks = [SEVERITIES.index(flt.severity)] if flt.severity else list(range(MAX_RANK, -1, -1))
+    shape = _shape(flt)
+    params = _params(flt)
+    ranks = [params["rank"]] if flt.severity else list(range(MAX_RANK, -1, -1))
     if after is not None:
         ranks = [r for r in ranks if r <= after.rank]
     page = QueuePage()
@@ -208,23 +298,23 @@ def queue_page(
     # Plain columns need no ORM machinery: run on the session's connection (same transaction).
     conn = session.connection()
     for rank in ranks:
-        query = base.where(rc.severity_rank == rank)
-        if after is not None and rank == after.rank:
-            query = query.where(
-                or_(
-                    rc.opened_at > after.opened_at,
-                    and_(rc.opened_at == after.opened_at, rc.id > after.id),
-                )
-            )
-        query = query.order_by(rc.opened_at, rc.id).limit(limit + 1 - len(fetched))
-        fetched.extend(conn.execute(query).all())
+        params.update(rank=rank, limit=limit + 1 - len(fetched))
+        if after is not None and rank == after.rank:  # the page starts inside this rank
+            params.update(after_opened=after.opened_at, after_id=after.id)
+            query = _page_statement(shape, True)
+        else:
+            query = _page_statement(shape, False)
+        fetched.extend(conn.execute(query, params).all())
         if len(fetched) > limit:
             break
     width = len(CASE_COLUMNS)
     for row in fetched[:limit]:
         body, handle, url, followers, assignee = row[width:]
+        case = CaseRow(*row[:width])
         page.rows.append(
-            QueueRow(row, body or "", handle or "", url or "", followers or 0, assignee or "", now)
+            QueueRow.build(
+                case, body or "", handle or "", url or "", followers or 0, assignee or "", now
+            )
         )
     page.complete = after is None and len(fetched) <= limit
     if len(fetched) > limit:
@@ -236,33 +326,40 @@ def queue_page(
 COUNT_CAP = 1000
 
 
+@lru_cache(maxsize=128)
+def _count_statement(shape: Shape) -> Select[Any]:
+    rc = m.RecoveryCase
+    inner = _filtered(select(rc.id), shape)
+    if shape[-1]:  # a severity
+        inner = inner.where(rc.severity_rank == bindparam("rank"))
+    if shape[0] == "active":
+        # Ordering like the queue steers the planner to the partial index, whose trailing
+        # columns cover every filter: the count never touches the table.
+        inner = inner.order_by(rc.severity_rank, rc.opened_at, rc.id)
+    return select(func.count()).select_from(inner.limit(bindparam("cap")).subquery())
+
+
 def count_cases(session: Session, flt: QueueFilter, cap: int = COUNT_CAP) -> int:
     """How many cases match the filter, counting at most `cap` + 1 (pages show "1,000+").
 
     An exact count of a filtered 100,000-case table costs a scan on every page view; nobody
     needs the exact figure beyond a thousand, and the dashboard has the totals.
     """
-    inner = _filtered(select(m.RecoveryCase.id), flt)
-    if flt.severity:
-        inner = inner.where(m.RecoveryCase.severity_rank == SEVERITIES.index(flt.severity))
-    if flt.status == "active":
-        # Ordering like the queue steers the planner to the partial index, whose trailing
-        # columns cover every filter: the count never touches the table.
-        rc = m.RecoveryCase
-        inner = inner.order_by(rc.severity_rank, rc.opened_at, rc.id)
-    query = select(func.count()).select_from(inner.limit(cap + 1).subquery())
-    return int(session.connection().execute(query).scalar_one())
+    params = {**_params(flt), "cap": cap + 1}
+    return int(session.connection().execute(_count_statement(_shape(flt)), params).scalar_one())
+
+
+OPEN_INCIDENTS = (
+    select(m.Incident)
+    .where(m.Incident.resolved_at.is_(None))
+    .order_by(m.Incident.opened_at.desc())
+    .limit(bindparam("limit"))
+)
 
 
 def open_incidents(session: Session, limit: int = 10) -> list[m.Incident]:
     """Unresolved incidents (spikes, viral posts), newest first: shown above the queue."""
-    query = (
-        select(m.Incident)
-        .where(m.Incident.resolved_at.is_(None))
-        .order_by(m.Incident.opened_at.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(OPEN_INCIDENTS, {"limit": limit}))
 
 
 ASSIGNABLE = (

@@ -16,6 +16,7 @@ from responders.drafting import REPLY_KINDS, Rendered, find_template, render_rep
 from responders.drafting import reply_variables as make_variables
 from responders.lengths import measure
 from responders.results import Result
+from responders.web.deps import by_id
 
 NO_PUBLIC_REPLY = ("hackernews", "rss")  # platforms where we never reply in public
 CHANNELS = ("public", "dm", "manual")
@@ -95,8 +96,8 @@ def load_case_view(session: Session, case: m.RecoveryCase) -> CaseView:
     ids = {"case_id": case.id, "author_id": case.author_id}
     mentions = list(session.scalars(MENTIONS_OF_CASE, ids))
     # Usually among `mentions` already: then this is an identity-map hit, not a query.
-    mention = session.get(m.Mention, case.first_mention_id)
-    author = session.get(m.Author, case.author_id)
+    mention = by_id(session, m.Mention, case.first_mention_id) if case.first_mention_id else None
+    author = by_id(session, m.Author, case.author_id) if case.author_id else None
     earlier = list(session.scalars(EARLIER_MENTIONS, ids))
     other_cases = list(session.scalars(OTHER_CASES, ids))
     events = [(event, name or "system") for event, name in session.execute(EVENTS, ids)]
@@ -106,7 +107,7 @@ def load_case_view(session: Session, case: m.RecoveryCase) -> CaseView:
         if event.kind == "step" and event.step in by_name:
             by_name[event.step].events.append((event, name))
     drafts = [(draft, w or "", a or "") for draft, w, a in session.execute(DRAFTS, ids)]
-    assignee = session.get(m.User, case.assignee_id) if case.assignee_id else None
+    assignee = by_id(session, m.User, case.assignee_id) if case.assignee_id else None
     return CaseView(
         case=case,
         mention=mention,

@@ -43,15 +43,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
@@ -147,6 +148,28 @@ async def csrf_protect(request: Request) -> None:
         raise HTTPException(403, "the form expired or did not come from this site; reload the page")
 
 
+_BY_ID: dict[type[Any], Select[Any]] = {}
+T = TypeVar("T")
+
+
+def by_id(session: Session, model: type[T], key: int) -> T | None:
+    """Load one row by primary key: like `session.get` on a fresh session, but ~0.2 ms cheaper.
+
+    `session.get` builds a new SELECT (and its cache key) on every identity-map miss, and on a
+    page's fresh session every first load is a miss; this statement is built once per model.
+    An object already in the session is returned as it is, without a query (for reading a page
+    on a fresh session; where an object may be expired or deleted, use `session.get`).
+    """
+    found = session.identity_map.get(session.identity_key(model, key))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    statement = _BY_ID.get(model)
+    if statement is None:
+        table_id = model.id  # type: ignore[attr-defined]
+        statement = _BY_ID[model] = select(model).where(table_id == bindparam("key"))
+    return session.scalars(statement, {"key": key}).first()
+
+
 def current_user(request: Request, session: Session = Depends(db_session)) -> m.User:
     """The logged-in active user; raises LoginRequired otherwise."""
     user_id = request.session.get("uid")
@@ -155,7 +178,7 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> m.
     if not user_id or utcnow().timestamp() - float(started) > hours * 3600:
         request.session.pop("uid", None)
         raise LoginRequired()
-    user = session.get(m.User, int(user_id))
+    user = by_id(session, m.User, int(user_id))
     if user is None or not user.active:
         request.session.clear()
         raise LoginRequired()
@@ -163,12 +186,13 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> m.
     return user
 
 
-def require_role(role: str) -> Callable[..., m.User]:
+def require_role(role: str) -> Callable[..., Awaitable[m.User]]:
     """A dependency: the current user if they have at least `role`, else 403."""
     if role not in m.ROLES:
         raise ValueError(f"unknown role {role!r}")
 
-    def dependency(user: m.User = Depends(current_user)) -> m.User:
+    # Async on purpose: a pure check, and a sync dependency costs a thread-pool hop.
+    async def dependency(user: m.User = Depends(current_user)) -> m.User:
         if not can(user, role):
             raise HTTPException(403, f"your role ({user.role}) may not do this; it needs {role}")
         return user

@@ -15,6 +15,7 @@ from responders.lengths import measure
 from responders.results import Result
 from responders.web import case_data as cd
 from responders.web.deps import (
+    by_id,
     csrf_protect,
     current_user,
     db_session,
@@ -30,7 +31,7 @@ router = APIRouter()
 
 
 def _case(session: Session, case_id: int) -> m.RecoveryCase:
-    case = session.get(m.RecoveryCase, case_id)
+    case = by_id(session, m.RecoveryCase, case_id)
     if case is None:
         raise HTTPException(404, f"there is no case #{case_id}")
     return case

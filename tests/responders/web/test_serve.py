@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 
-from responders.cli.serve_cmd import default_workers
+from responders.cli.serve_cmd import default_workers, tcp_listener
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -38,6 +42,71 @@ def _children(pid: int) -> list[int]:
 
 def test_default_workers_is_one_per_cpu() -> None:
     assert default_workers() == len(os.sched_getaffinity(0))
+
+
+def _nodelay_of_accepted(listener: socket.socket) -> int:
+    """TCP_NODELAY on a connection an asyncio server accepted from `listener`."""
+    seen: asyncio.Future[int]
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            sock = transport.get_extra_info("socket")
+            seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def run() -> int:
+        nonlocal seen
+        seen = asyncio.get_running_loop().create_future()
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        port = listener.getsockname()[1]
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(seen, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    # A thread of its own: another test (the browser's) may have left a loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=30)
+
+
+def _uvicorn_listener() -> socket.socket:
+    """The listener `uvicorn.run` binds for --workers N (protocol 0)."""
+    return uvicorn.Config(
+        "responders.web.asgi:app_from_env", host="127.0.0.1", port=0
+    ).bind_socket()
+
+
+def _plain_listener() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # protocol 0, like uvicorn's
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.mark.parametrize(
+    ("make", "wrap", "nodelay"),
+    [
+        (_plain_listener, False, False),  # the control: Nagle stays on (uvicorn issue #3149)
+        (_plain_listener, True, True),
+        (_uvicorn_listener, True, True),  # what `serve --workers N` hands its workers
+    ],
+)
+def test_worker_connections_get_tcp_nodelay(
+    make: Callable[[], socket.socket], wrap: bool, nodelay: bool
+) -> None:
+    """Without TCP_NODELAY every keep-alive response waits ~40 ms for a delayed ACK."""
+    listener = make()
+    if wrap:
+        listener = tcp_listener(listener)
+    with listener:
+        assert bool(_nodelay_of_accepted(listener)) is nodelay
+
+
+def test_a_unix_socket_is_left_alone(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.bind(str(tmp_path / "s"))
+        assert tcp_listener(sock) is sock
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts worker processes through /proc")
