@@ -29,6 +29,8 @@ from responders.web.security import SecurityHeaders, secret_key
 
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "makegood_session"
+
+
 def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "") or request.url.path.startswith(
         "/api/"
