@@ -17,6 +17,7 @@ from responders.queue import ACTIVE_SQL
 NEGATIVE = -0.05  # VADER's usual threshold for a negative post
 CHART_DAYS = 14
 CHART_W, CHART_H, CHART_PAD = 560, 160, 24
+LABEL_ROOM = 14  # px above the tallest bar for its count
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +83,13 @@ def negative_volume(session: Session, now: datetime, days: int = CHART_DAYS) -> 
 
 
 def chart_bars(volume: dict[date, int]) -> tuple[list[Bar], int]:
-    """Bar geometry for an SVG of CHART_W x CHART_H (labels go below the bars)."""
+    """Bar geometry for an SVG of CHART_W x CHART_H (counts above the bars, days below)."""
     top = max(volume.values(), default=0) or 1
     slot = CHART_W / max(len(volume), 1)
     usable = CHART_H - CHART_PAD
     bars = []
     for i, (day, count) in enumerate(sorted(volume.items())):
-        height = usable * count / top
+        height = (usable - LABEL_ROOM) * count / top  # room above the tallest bar for its count
         bars.append(Bar(day, count, i * slot + 2, usable - height, slot - 4, height))
     return bars, max(volume.values(), default=0)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,8 +12,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
-from responders.web.dashboard import load_dashboard
+from responders.web.dashboard import CHART_H, CHART_PAD, LABEL_ROOM, chart_bars, load_dashboard
 from tests.responders.web.seed import make_case, seed_cases
+
+
+def test_chart_bars_are_in_day_order_with_room_for_the_tallest_count() -> None:
+    days = {date(2026, 11, 3): 0, date(2026, 11, 1): 17, date(2026, 11, 2): 5}
+    bars, highest = chart_bars(days)
+    assert [b.day.day for b in bars] == [1, 2, 3] and highest == 17
+    assert bars[0].y == LABEL_ROOM  # the tallest bar's count fits above it
+    assert bars[0].y + bars[0].height == CHART_H - CHART_PAD  # every bar stands on the axis
+    assert bars[2].height == 0
 
 
 def test_dashboard_counts_overdue_medians_and_negative_volume(
