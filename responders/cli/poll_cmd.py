@@ -9,7 +9,7 @@ import typer
 
 from monitor.ingest import IngestReport, Pipeline, page_summary
 from monitor.settings import Settings
-from monitor.sources import SourceError, build_source
+from monitor.sources import SourceError, build_source, channel_key
 from responders.cli import app
 from responders.cli.common import ConfigOption, database_or_exit, settings_or_exit
 
@@ -26,7 +26,7 @@ def poll_all(
             try:
                 source = build_source(brand, channel)
             except SourceError as exc:
-                reports.append(IngestReport(channel=f"{brand.name}:{channel.type}", error=str(exc)))
+                reports.append(IngestReport(channel=channel_key(brand, channel), error=str(exc)))
                 continue
             for _ in range(max_pages):
                 report = pipeline.poll_channel(brand, channel, source, force=True)

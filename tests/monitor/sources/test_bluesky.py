@@ -198,7 +198,7 @@ def test_missing_credentials_name_the_variable_and_other_channels_keep_working(
         r.channel: r
         for r in poll_all(settings, Pipeline(settings, factory), drain=False, max_pages=1)
     }
-    assert f"{variable} is not set" in reports["Streamtest:bluesky"].error
+    assert f"{variable} is not set" in reports["Streamtest:bluesky:default"].error
     assert reports["Streamtest:replay:file"].new == 1
 
 

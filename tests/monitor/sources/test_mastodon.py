@@ -183,7 +183,7 @@ def test_a_channel_without_credentials_fails_alone(
         r.channel: r
         for r in poll_all(settings, Pipeline(settings, factory), drain=False, max_pages=1)
     }
-    assert f"{TOKEN_ENV} is not set" in reports["Streamtest:mastodon"].error
+    assert f"{TOKEN_ENV} is not set" in reports["Streamtest:mastodon:default"].error
     assert reports["Streamtest:replay:file"].new == 1
 
 

@@ -221,7 +221,7 @@ def test_missing_credentials_name_the_variable_and_other_channels_keep_working(
 
     reports = poll_all(settings, Pipeline(settings, factory), drain=False, max_pages=1)
     by_channel = {r.channel: r for r in reports}
-    assert "MAKEGOOD_REDDIT_CLIENT_ID is not set" in by_channel["Streamtest:reddit"].error
+    assert "MAKEGOOD_REDDIT_CLIENT_ID is not set" in by_channel["Streamtest:reddit:default"].error
     assert by_channel["Streamtest:replay:file"].new == 1
 
 
