@@ -273,13 +273,3 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     return settings.model_copy(update=updates)
 
 
-def secret(name: str) -> str:
-    """A secret from the environment ('' if unset). Never log the value: use `mask`."""
-    return os.environ.get(name, "")
-
-
-def mask(value: str) -> str:
-    """A secret as it may appear in logs and pages."""
-    if not value:
-        return "(unset)"
-    return f"**** ({len(value)} characters)"

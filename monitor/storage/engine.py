@@ -57,9 +57,33 @@ def alembic_config(engine: Engine | None = None) -> Any:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # Handed over as an object, never as the option: Alembic's config would read a `%` in a
+        # URL-encoded password as interpolation, fail, and print the URL with the password.
         config.attributes["engine"] = engine
     return config
+
+
+def display_url(url: str) -> str:
+    """The database URL as it may appear in messages and logs: the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: say nothing of it that could be a secret
+        return "(an unreadable database URL)"
+
+
+def redact(message: str, url: str) -> str:
+    """`message` with the password of `url` masked wherever it appears (drivers may echo it)."""
+    try:
+        password = make_url(url).password
+    except Exception:
+        password = None
+    message = message.replace(url, display_url(url))
+    if password:
+        from urllib.parse import quote_plus
+
+        for form in {str(password), quote_plus(str(password))}:
+            message = message.replace(form, "***")
+    return message
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.settings import ConfigError, Settings, load_settings
-from monitor.storage.engine import open_database
+from monitor.storage.engine import display_url, open_database, redact
 
 ConfigOption = typer.Option(
     None, "--config", "-c", help="TOML configuration (default: $MAKEGOOD_CONFIG or the example)"
@@ -38,7 +38,9 @@ def database_or_exit(settings: Settings) -> tuple[Engine, sessionmaker[Session]]
     try:
         return open_database(settings.database_url)
     except Exception as exc:  # any driver error: connection refused, bad URL, permissions
-        fail(f"cannot open the database: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        first_line = (str(exc).splitlines() or [""])[0]
+        detail = redact(f"{type(exc).__name__}: {first_line}", settings.database_url)
+        fail(f"cannot open the database {display_url(settings.database_url)}: {detail}")
 
 
 def setup_logging(verbose: bool = False) -> None:

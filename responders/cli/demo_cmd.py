@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.ingest import IngestReport, Pipeline
 from monitor.settings import Settings
 from monitor.storage import models as m
+from monitor.storage.engine import display_url
 from responders.cli import app
 from responders.cli.common import ConfigOption, database_or_exit, settings_or_exit
 from responders.cli.poll_cmd import poll_all
@@ -99,7 +100,7 @@ def demo(
     settings = settings_or_exit(config)
     # A pipe or log file gets a readable width instead of rich's default 80 columns.
     console = Console() if sys.stdout.isatty() else Console(width=140)
-    console.print(f"[bold]makegood demo[/bold] — database: {settings.database_url}")
+    console.print(f"[bold]makegood demo[/bold] — database: {display_url(settings.database_url)}")
     factory = run_demo_ingest(settings, console)
     if serve:
         from responders.cli.demo_serve import serve_demo

@@ -62,6 +62,7 @@ def test_a_bad_configuration_is_a_message_not_a_traceback(db_url: str, tmp_path:
 
 
 def test_an_unreachable_database_is_a_message_not_a_traceback(tmp_path: Path) -> None:
-    result = makegood("poll", db_url="postgresql://nobody@127.0.0.1:1/none")
+    result = makegood("poll", db_url="postgresql://nobody:s3cr%40t@127.0.0.1:1/none")
     assert result.returncode == 2
     assert "cannot open the database" in result.stderr and "Traceback" not in result.stderr
+    assert "s3cr" not in result.stderr and "nobody:***@127.0.0.1:1/none" in result.stderr
