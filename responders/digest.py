@@ -20,8 +20,7 @@ from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
 from responders.alerts import EMAIL_MAX_ATTEMPTS, message_id, recipients_for, render
 from responders.outbox import enqueue
-
-OPEN_STATUSES = ("open", "awaiting_approval", "approved", "follow_up")
+from responders.queue import overdue_where
 
 
 @dataclass(frozen=True)
@@ -54,15 +53,10 @@ def figures(session: Session, brand: BrandSettings, now: datetime) -> DigestFigu
         )
     ).all()
     overdue = session.scalar(
-        select(func.count()).where(
-            cases.brand == brand.name,
-            cases.status.in_(OPEN_STATUSES),
-            cases.first_response_at.is_(None),
-            cases.sla_due_at < now,
-        )
+        select(func.count()).where(cases.brand == brand.name, overdue_where(now))
     )
     open_cases = session.scalar(
-        select(func.count()).where(cases.brand == brand.name, cases.status.in_(OPEN_STATUSES))
+        select(func.count()).where(cases.brand == brand.name, cases.status != "closed")
     )
     causes = session.execute(
         select(cases.root_cause, func.count())

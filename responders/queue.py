@@ -25,6 +25,14 @@ ACTIVE_STATUSES = ("open", "awaiting_approval")
 # Written out literally (not as bound parameters) so the planner matches the partial index.
 ACTIVE_SQL = "recovery_cases.status IN ('open', 'awaiting_approval')"
 STATUS_CHOICES = ("active", *m.CASE_STATUSES, "all")
+
+
+def overdue_where(now: datetime) -> Any:
+    """The one definition of overdue, for every figure: not closed, unanswered, past its SLA."""
+    cases = m.RecoveryCase
+    return and_(cases.status != "closed", cases.first_response_at.is_(None), cases.sla_due_at < now)
+
+
 PAGE_SIZE = 50
 MAX_RANK = len(SEVERITIES) - 1
 

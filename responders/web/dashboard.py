@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from monitor.mention import utcnow
 from monitor.scoring import SEVERITIES
 from monitor.storage import models as m
-from responders.queue import ACTIVE_SQL
+from responders.queue import ACTIVE_SQL, overdue_where
 
 NEGATIVE = -0.05  # VADER's usual threshold for a negative post
 CHART_DAYS = 14
@@ -109,13 +109,7 @@ def load_dashboard(session: Session, now: datetime | None = None) -> Dashboard:
     board.open_total = sum(n for _, n in board.by_severity)
     board.overdue = int(
         session.execute(
-            select(func.count())
-            .select_from(m.RecoveryCase)
-            .where(
-                text(ACTIVE_SQL),
-                m.RecoveryCase.first_response_at.is_(None),
-                m.RecoveryCase.sla_due_at < now,
-            )
+            select(func.count()).select_from(m.RecoveryCase).where(overdue_where(now))
         ).scalar_one()
     )
     midnight = datetime.combine(now.date(), datetime.min.time(), now.tzinfo)

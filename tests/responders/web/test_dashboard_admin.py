@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
+from monitor.settings import Settings
 from monitor.storage import models as m
+from responders.digest import figures
 from responders.web.dashboard import CHART_H, CHART_PAD, LABEL_ROOM, chart_bars, load_dashboard
 from tests.responders.web.seed import make_case, seed_cases
 
@@ -83,3 +85,23 @@ def test_audit_log_lists_actions_escaped_and_pages_by_id(
         first = min(session.scalars(select(m.AuditEntry.id).where(m.AuditEntry.actor == "bot")))
     older = client.get(f"/admin/audit?actor=bot&before={first + 30}").text
     assert older.count("<td>case.step</td>") == 30
+
+
+def test_the_dashboard_and_the_daily_digest_count_the_same_cases_overdue(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    now = utcnow()
+    late = now - timedelta(hours=2)
+    seed_cases(
+        factory,
+        [
+            {"status": "open", "opened_at": late},
+            {"status": "approved", "opened_at": late},  # reply approved, not out yet: still late
+            {"status": "closed", "opened_at": late},
+            {"status": "open", "opened_at": now - timedelta(minutes=5)},  # within its SLA
+        ],
+    )
+    with factory() as session:
+        on_dashboard = load_dashboard(session, now).overdue
+        in_digest = figures(session, settings.brands[0], now).overdue
+    assert on_dashboard == in_digest == 2
