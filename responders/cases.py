@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,6 +21,7 @@ from responders.results import Result
 
 ROLE_RANK = {role: rank for rank, role in enumerate(m.ROLES)}
 CONFLICT = "someone else changed this case a moment ago; reload to see their change"
+CLOSED = "this case is closed; reopen it first"
 
 
 def can(user: m.User, role: str) -> bool:
@@ -48,6 +50,11 @@ def _check(
     if expected_version is not None and case.version != expected_version:
         return Result.failure(CONFLICT, conflict=True)
     return None
+
+
+def _refuse_if_closed(case: m.RecoveryCase) -> Result[Any] | None:
+    # A closed case keeps its outcome and closing time; a reply would leave it half-closed.
+    return Result.failure(CLOSED, conflict=True) if case.status == "closed" else None
 
 
 def _commit_guard(session: Session) -> Result[Any] | None:
@@ -97,6 +104,13 @@ def claim(
     needed = "responder" if target.id == user.id else "approver"
     if problem := _check(case, user, needed, expected_version):
         return problem
+    if not can(target, "responder"):
+        # Same rule as the assignee drop-down: someone who cannot answer must not hold the case.
+        return Result.failure(
+            f"{target.username} cannot be assigned a case: only active responders, approvers"
+            f" and admins can (their role is {target.role}"
+            f"{'' if target.active else ', and the account is disabled'})"
+        )
     if (
         case.assignee_id not in (None, target.id)
         and target.id == user.id
@@ -139,7 +153,7 @@ def save_draft(
     expected_version: int | None = None,
 ) -> Result[m.ReplyDraft]:
     """Save a reply draft for the case (and optionally submit it for approval)."""
-    if problem := _check(case, user, "responder", expected_version):
+    if problem := _check(case, user, "responder", expected_version) or _refuse_if_closed(case):
         return problem
     if not body.strip():
         return Result.failure("the reply is empty")
@@ -160,7 +174,8 @@ def save_draft(
     session.add(draft)
     if submit:
         case.status = "awaiting_approval"
-    session.flush()
+    if problem := _commit_guard(session):
+        return problem
     add_event(session, case, "draft", user, note=template, draft_id=draft.id, submitted=submit)
     audit(session, user, "draft.save", f"case:{case.id}", draft_id=draft.id, submitted=submit)
     return _commit_guard(session) or Result.success(draft)
@@ -175,7 +190,7 @@ def approve_draft(
     expected_version: int | None = None,
 ) -> Result[m.ReplyDraft]:
     """Approve a draft: it goes to the outbox and is published once by the worker."""
-    if problem := _check(case, user, "approver", expected_version):
+    if problem := _check(case, user, "approver", expected_version) or _refuse_if_closed(case):
         return problem
     if draft.state not in ("draft", "pending_approval"):
         return Result.failure(f"this draft is already {draft.state}", conflict=True)
@@ -184,7 +199,8 @@ def approve_draft(
     draft.state = "approved"
     draft.approved_by = user.id
     case.status = "responded" if draft.channel == "manual" else "approved"
-    session.flush()
+    if problem := _commit_guard(session):
+        return problem
     if draft.channel != "manual":
         enqueue(session, "reply", f"reply:{draft.id}", {"draft_id": draft.id, "case_id": case.id})
     add_event(session, case, "approved", user, draft_id=draft.id)
@@ -207,9 +223,30 @@ def reject_draft(
         return Result.failure("rejecting needs a reason for the author")
     if draft.state not in ("draft", "pending_approval"):
         return Result.failure(f"this draft is already {draft.state}", conflict=True)
+    status = _status_after_reject(session, case, draft)  # queried before anything is dirty
     draft.state = "rejected"
     draft.reject_reason = reason.strip()
-    case.status = "open"
+    case.status = status
     add_event(session, case, "rejected", user, note=reason.strip(), draft_id=draft.id)
     audit(session, user, "draft.reject", f"case:{case.id}", draft_id=draft.id, reason=reason)
     return _commit_guard(session) or Result.success(draft)
+
+
+def _status_after_reject(session: Session, case: m.RecoveryCase, rejected: m.ReplyDraft) -> str:
+    """Where a case rests once a draft is sent back: never reopened, never moved backwards."""
+    if case.status != "awaiting_approval":
+        return case.status  # closed, responded, approved...: a rejected draft changes none of it
+    others = set(
+        session.scalars(
+            select(m.ReplyDraft.state).where(
+                m.ReplyDraft.case_id == case.id, m.ReplyDraft.id != rejected.id
+            )
+        )
+    )
+    if "pending_approval" in others:
+        return "awaiting_approval"
+    if others & {"approved", "sending"}:
+        return "approved"
+    if case.follow_up_due_at is not None and case.follow_up_due_at <= utcnow():
+        return "follow_up"
+    return "responded" if case.first_response_at is not None else "open"

@@ -317,10 +317,37 @@ def close_case(
     case.outcome = outcome
     case.closed_at = now
     case.follow_up_due_at = None
+    # Flush inside the guard first: refresh_win_back's queries would autoflush the case and
+    # a concurrent change would escape as an exception instead of a conflict result.
+    if problem := _commit_guard(session):
+        return problem
     if brand is not None:
         store.refresh_win_back(session, case, brand.win_back_days)
     add_event(session, case, "closed", user, step="document", note=note.strip(), outcome=outcome)
     audit(session, user, "case.close", f"case:{case.id}", outcome=outcome)
+    return _commit_guard(session) or Result.success(case)
+
+
+def reopen_case(
+    session: Session,
+    case: m.RecoveryCase,
+    user: m.User,
+    reason: str,
+    expected_version: int | None = None,
+) -> Result[m.RecoveryCase]:
+    """Reopen a closed case (e.g. to answer again); its outcome and closing time are cleared."""
+    if problem := _check(case, user, "responder", expected_version):
+        return problem
+    if case.status != "closed":
+        return Result.failure("this case is not closed", conflict=True)
+    if not reason.strip():
+        return Result.failure("say why the case is reopened")
+    previous = case.outcome
+    case.status = "responded" if case.first_response_at else "open"
+    case.outcome = ""
+    case.closed_at = None
+    add_event(session, case, "reopened", user, note=reason.strip(), outcome=previous)
+    audit(session, user, "case.reopen", f"case:{case.id}", outcome=previous)
     return _commit_guard(session) or Result.success(case)
 
 

@@ -93,6 +93,66 @@ def claim_due(
     return claimed
 
 
+def hold(
+    session: Session,
+    item_id: int,
+    worker: str,
+    now: datetime | None = None,
+    lease_seconds: int = LEASE_SECONDS,
+) -> bool:
+    """Re-check that `worker` still holds the item and renew its lease; False if it was taken.
+
+    A guarded UPDATE, so the check and the renewal are one step: once it returns True nobody else
+    (another worker, a person recording a hand-posted reply) can take the item until the lease ends,
+    and it keeps the row locked until this transaction ends.
+    """
+    now = now or utcnow()
+    changed = session.execute(
+        update(m.OutboxItem)
+        .where(
+            m.OutboxItem.id == item_id,
+            m.OutboxItem.state == "sending",
+            m.OutboxItem.lease_owner == worker,
+        )
+        .values(lease_until=now + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return changed == 1
+
+
+def take_over_for_manual(
+    session: Session, idempotency_key: str, result: dict[str, Any], now: datetime
+) -> bool | None:
+    """Mark an item sent because staff posted it by hand; None if there is no such item.
+
+    False when the item is in flight (a worker holds a live lease) or already sent: only an item
+    nobody is sending may be taken, so the reply is never posted by hand and by the worker.
+    """
+    exists = session.scalars(
+        select(m.OutboxItem.id).where(m.OutboxItem.idempotency_key == idempotency_key)
+    ).one_or_none()
+    if exists is None:
+        return None
+    free = or_(
+        m.OutboxItem.state.in_(("pending", "dead")),
+        (m.OutboxItem.state == "sending") & (m.OutboxItem.lease_until < now),
+    )
+    changed = session.execute(
+        update(m.OutboxItem)
+        .where(m.OutboxItem.id == exists, free)
+        .values(
+            state="sent",
+            sent_at=now,
+            lease_owner="",
+            lease_until=None,
+            result=result,
+            last_error="",
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return changed == 1
+
+
 def mark_sent(session: Session, item: m.OutboxItem, result: dict[str, Any], now: datetime) -> None:
     """Record a successful send."""
     item.state = "sent"

@@ -13,15 +13,16 @@ import logging
 import os
 from collections.abc import Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.mention import utcnow
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
-from responders.cases import can
+from responders.cases import CONFLICT, audit, can
 from responders.dispatch import SendOutcome
 from responders.lifecycle import on_reply_published, on_send_failed
+from responders.outbox import hold, take_over_for_manual
 from responders.publishers import (
     OutgoingReply,
     Publisher,
@@ -95,8 +96,14 @@ def send_reply(settings: Settings, session: Session, item: m.OutboxItem) -> Send
     mention = session.get(m.Mention, draft.mention_id)
     if mention is None:
         return SendOutcome(ok=False, error="the post answered is gone", permanent=True)
+    closed = session.get(m.RecoveryCase, draft.case_id)
+    if closed is not None and closed.status == "closed":
+        error = "the case was closed before the reply went out; reopen it and approve again"
+        on_send_failed(session, closed, draft, error, True, item.attempts, utcnow())
+        return SendOutcome(ok=False, error=error, permanent=True)
     reply = outgoing_reply(draft, mention, item.idempotency_key)
     publisher = publisher_for(draft, mention)
+    worker = item.lease_owner
     # No writes before the network calls: on SQLite a write would hold the lock while we wait.
     result: PublishResult | None = None
     note = ""
@@ -115,8 +122,13 @@ def send_reply(settings: Settings, session: Session, item: m.OutboxItem) -> Send
     if result is None:
         result = publisher.publish(reply)
     now = utcnow()
+    # First write after the network call: the guarded re-check locks the item, so a reply
+    # recorded by hand meanwhile is seen here, not overwritten.
+    if not hold(session, item.id, worker, now):
+        return _lost_claim(session, item, draft, result)
     case = session.get(m.RecoveryCase, draft.case_id, populate_existing=True)
     assert case is not None  # drafts reference their case by a foreign key
+    session.refresh(draft)
     if result.ok:
         on_reply_published(
             session, case, draft, _brand(settings, case.brand), result.post_id, result.url,
@@ -130,6 +142,37 @@ def send_reply(settings: Settings, session: Session, item: m.OutboxItem) -> Send
     return SendOutcome(
         ok=False, error=result.error, retry_after=result.retry_after, permanent=result.permanent
     )
+
+
+def _lost_claim(
+    session: Session, item: m.OutboxItem, draft: m.ReplyDraft, result: PublishResult
+) -> SendOutcome:
+    """The item was taken while we published: keep a record of our post so nobody loses it."""
+    session.refresh(item)
+    if not result.ok:
+        return SendOutcome(ok=False, error="taken over while sending", lost=True)
+    by_hand = bool(item.result.get("manual"))
+    log.error(
+        "outbox item %s: posted %s, but the item was %s meanwhile",
+        item.id, result.post_id, "recorded as posted by hand" if by_hand else "taken over",
+    )  # fmt: skip
+    if by_hand:
+        # An event without touching the case row: it cannot conflict with the hand record.
+        note = (
+            f"the worker also posted this reply ({result.url or result.post_id}) while it was being"
+            " recorded as posted by hand; the customer may see it twice, delete one of them"
+        )
+        session.add(
+            m.CaseEvent(
+                case_id=draft.case_id, kind="sent_twice", note=note, at=utcnow(),
+                data={"draft_id": draft.id, "post_id": result.post_id, "url": result.url},
+            )
+        )  # fmt: skip
+        audit(
+            session, None, "reply.sent_twice", f"case:{draft.case_id}",
+            draft_id=draft.id, post_id=result.post_id, url=result.url,
+        )  # fmt: skip
+    return SendOutcome(ok=False, error="taken over while sending", lost=True)
 
 
 def record_manual_reply(
@@ -154,19 +197,24 @@ def record_manual_reply(
     if not parsed.ok or parsed.value is None:
         return Result.failure(parsed.error)
     post_id, clean = parsed.value
-    # Stop the outbox from posting it as well.
-    item = session.scalars(
-        select(m.OutboxItem).where(m.OutboxItem.idempotency_key == f"reply:{draft.id}")
-    ).one_or_none()
     now = utcnow()
-    if item is not None and item.state != "sent":
-        item.state = "sent"
-        item.sent_at = now
-        item.lease_owner = ""
-        item.lease_until = None
-        item.result = {"post_id": post_id, "url": clean, "manual": True}
-    brand = _brand(settings, case.brand) if settings else None
-    on_reply_published(
-        session, case, draft, brand, post_id, clean, user, note="posted by hand", now=now
+    # Stop the outbox from posting it as well, but only if no worker is sending it right now.
+    taken = take_over_for_manual(
+        session, f"reply:{draft.id}", {"post_id": post_id, "url": clean, "manual": True}, now
     )
+    if taken is False:
+        return Result.failure(
+            "the reply is being sent right now (or was just sent); reload in a minute to see"
+            " whether it is out before recording it by hand",
+            conflict=True,
+        )
+    brand = _brand(settings, case.brand) if settings else None
+    try:
+        on_reply_published(
+            session, case, draft, brand, post_id, clean, user, note="posted by hand", now=now
+        )
+        session.flush()
+    except StaleDataError:  # the case or draft changed since the page was read
+        session.rollback()
+        return Result.failure(CONFLICT, conflict=True)
     return Result.success(draft)

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.storage import models as m
-from responders.cases import approve_draft, record_step, reject_draft, save_draft
+from responders.cases import CONFLICT, approve_draft, record_step, reject_draft, save_draft
 from responders.drafting import render_source
 from responders.lengths import measure
 from responders.results import Result
@@ -35,6 +36,18 @@ def _case(session: Session, case_id: int) -> m.RecoveryCase:
     if case is None:
         raise HTTPException(404, f"there is no case #{case_id}")
     return case
+
+
+def _commit(request: Request, session: Session, case_id: int) -> Response | None:
+    """Commit; a concurrent change that only shows at commit becomes the documented 409."""
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        return result_response(
+            request, Result.failure(CONFLICT, conflict=True), f"/cases/{case_id}"
+        )
+    return None
 
 
 def _two_person_rule(request: Request, brand: str) -> bool:
@@ -167,13 +180,17 @@ def submit_draft(
         approved = approve_draft(
             session, case, saved.value, user, two_person_rule=_two_person_rule(request, case.brand)
         )
-        session.commit()
+        if approved.conflict:  # the guard rolled back the whole request, the new draft too
+            return result_response(request, approved, f"/cases/{case_id}")
+        if failed := _commit(request, session, case_id):
+            return failed
         if not approved.ok:
             flash(request, f"saved for approval, not approved: {approved.error}", "error")
             return see_other(f"/cases/{case_id}")
         flash(request, "reply approved: it is queued for sending")
         return see_other(f"/cases/{case_id}")
-    session.commit()
+    if failed := _commit(request, session, case_id):
+        return failed
     flash(request, "draft saved" if action == "save" else "reply submitted for approval")
     return see_other(f"/cases/{case_id}")
 
@@ -225,7 +242,8 @@ def approve(
     if not result.ok:
         session.rollback()
         return result_response(request, result, f"/cases/{case_id}")
-    session.commit()
+    if failed := _commit(request, session, case_id):
+        return failed
     flash(request, "reply approved: it is queued for sending")
     return see_other(f"/cases/{case_id}")
 
@@ -247,7 +265,8 @@ def reject(
     if not result.ok:
         session.rollback()
         return result_response(request, result, f"/cases/{case_id}")
-    session.commit()
+    if failed := _commit(request, session, case_id):
+        return failed
     flash(request, "draft sent back to its author")
     return see_other(f"/cases/{case_id}")
 
@@ -268,6 +287,7 @@ def mark_step(
     if not result.ok:
         session.rollback()
         return result_response(request, result, f"/cases/{case_id}")
-    session.commit()
+    if failed := _commit(request, session, case_id):
+        return failed
     flash(request, f"step '{step.replace('_', ' ')}' recorded")
     return see_other(f"/cases/{case_id}")

@@ -153,6 +153,21 @@ def cause_choices(session: Session, settings: Settings, brand: str) -> list[str]
     return sorted({*configured, *lifecycle.root_causes(session, brand)}, key=str.lower)
 
 
+def in_flight_drafts(session: Session, draft_ids: list[int]) -> set[int]:
+    """Drafts whose reply a worker is sending right now: they cannot be recorded by hand."""
+    if not draft_ids:
+        return set()
+    keys = {f"reply:{draft_id}": draft_id for draft_id in draft_ids}
+    sending = session.scalars(
+        select(m.OutboxItem.idempotency_key).where(
+            m.OutboxItem.idempotency_key.in_(keys),
+            m.OutboxItem.state == "sending",
+            m.OutboxItem.lease_until >= utcnow(),
+        )
+    )
+    return {keys[key] for key in sending}
+
+
 @router.get("/cases/{case_id}/recovery")
 def recovery_page(
     request: Request,
@@ -186,13 +201,15 @@ def recovery_page(
     ).all()
     threshold = _threshold(settings, case.brand)
     brand = _brand(settings, case.brand)
+    busy = in_flight_drafts(session, [d.id for d in drafts if d.state in RECORDABLE_STATES])
     context: dict[str, Any] = {
         "case": case,
         "mention": mention,
         "causes": cause_choices(session, settings, case.brand),
         "ledger": ledger,
         "spent": spent,
-        "recordable": [d for d in drafts if d.state in RECORDABLE_STATES],
+        "recordable": [d for d in drafts if d.state in RECORDABLE_STATES and d.id not in busy],
+        "in_flight": [d for d in drafts if d.id in busy],
         "sent": [d for d in drafts if d.state == "sent"],
         "events": events,
         "outcomes": lifecycle.OUTCOMES,
@@ -335,6 +352,21 @@ def close(
         expected_version=version,
     )
     return _finish(request, session, case_id, result, f"case closed: {outcome.replace('_', ' ')}")
+
+
+@router.post("/cases/{case_id}/recovery/reopen", dependencies=[Depends(csrf_protect)])
+def reopen(
+    request: Request,
+    case_id: int,
+    version: int = Form(...),
+    note: str = Form(""),
+    user: m.User = Depends(require_role("responder")),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Reopen a closed case so it can be answered again."""
+    case = _case(session, case_id)
+    result = lifecycle.reopen_case(session, case, user, note[:MAX_NOTE], expected_version=version)
+    return _finish(request, session, case_id, result, "case reopened")
 
 
 @router.post("/cases/{case_id}/recovery/manual-reply", dependencies=[Depends(csrf_protect)])

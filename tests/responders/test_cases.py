@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders import cases
+from responders import cases, lifecycle
+from responders.results import Result
 from tests.fakes.seed import add_user, open_case_from_post
 
 
@@ -147,3 +152,132 @@ def test_an_unknown_step_is_refused(factory: sessionmaker[Session], case_id: int
     with factory() as session, session.begin():
         case, rita = load(session, case_id, "rita")
         assert "unknown step" in cases.record_step(session, case, rita, "celebrate").error
+
+
+def submitted(session: Session, case_id: int, body: str = "Sorry!") -> m.ReplyDraft:
+    """A draft by rita, submitted for approval."""
+    case, rita = load(session, case_id, "rita")
+    mention = session.get_one(m.Mention, case.first_mention_id)
+    draft = cases.save_draft(session, case, mention, rita, "apology", body, submit=True)
+    assert draft.value is not None, draft.error
+    return draft.value
+
+
+Action = Callable[[Session, m.RecoveryCase, m.ReplyDraft, Settings], Result[Any]]
+
+
+def approve(session: Session, case: m.RecoveryCase, draft: m.ReplyDraft, _: Settings) -> Any:
+    return cases.approve_draft(session, case, draft, load(session, case.id, "abe")[1])
+
+
+def reject(session: Session, case: m.RecoveryCase, draft: m.ReplyDraft, _: Settings) -> Any:
+    return cases.reject_draft(session, case, draft, load(session, case.id, "abe")[1], "vague")
+
+
+def draft_again(session: Session, case: m.RecoveryCase, _d: m.ReplyDraft, _: Settings) -> Any:
+    mention = session.get_one(m.Mention, case.first_mention_id)
+    rita = load(session, case.id, "rita")[1]
+    return cases.save_draft(session, case, mention, rita, "apology", "Again", submit=True)
+
+
+def close(session: Session, case: m.RecoveryCase, _d: m.ReplyDraft, settings: Settings) -> Any:
+    rita = load(session, case.id, "rita")[1]
+    brand = settings.brand(case.brand)  # closing refreshes win-back: queries that autoflush
+    return lifecycle.close_case(session, case, rita, "spam", brand=brand)
+
+
+@pytest.mark.parametrize("action", [approve, reject, draft_again, close])
+def test_a_change_made_meanwhile_by_someone_else_is_a_conflict_not_an_exception(
+    settings: Settings, factory: sessionmaker[Session], case_id: int, action: Action
+) -> None:
+    with factory() as session, session.begin():
+        draft_id = submitted(session, case_id).id
+    with factory() as mine:
+        case = mine.get_one(m.RecoveryCase, case_id)
+        draft = mine.get_one(m.ReplyDraft, draft_id)
+        with factory() as theirs, theirs.begin():  # someone acts after my page was loaded
+            theirs.execute(update(m.RecoveryCase).values(version=m.RecoveryCase.version + 1))
+        result = action(mine, case, draft, settings)
+        assert (result.ok, result.conflict, result.error) == (False, True, cases.CONFLICT)
+    with factory() as session:
+        assert session.scalars(select(m.OutboxItem)).all() == []
+        assert session.get_one(m.RecoveryCase, case_id).status == "awaiting_approval"
+
+
+def test_a_closed_case_gets_no_new_draft_and_no_approval(
+    factory: sessionmaker[Session], case_id: int
+) -> None:
+    with factory() as session, session.begin():
+        pending = submitted(session, case_id)
+        case, rita = load(session, case_id, "rita")
+        case.status, case.outcome = "closed", "spam"  # closed with a draft still waiting
+    with factory() as session, session.begin():
+        case, rita = load(session, case_id, "rita")
+        _, abe = load(session, case_id, "abe")
+        mention = session.get_one(m.Mention, case.first_mention_id)
+        draft = session.get_one(m.ReplyDraft, pending.id)
+        refusals = [
+            cases.save_draft(session, case, mention, rita, "apology", "Hi", submit=True),
+            cases.save_draft(session, case, mention, rita, "apology", "Hi", submit=False),
+            cases.approve_draft(session, case, draft, abe),
+        ]
+        assert [(r.ok, r.error) for r in refusals] == [(False, cases.CLOSED)] * 3
+        assert "reopen it first" in cases.CLOSED
+        # Sending the waiting draft back is still allowed, and the case stays closed.
+        assert cases.reject_draft(session, case, draft, abe, "case is closed").ok
+    with factory() as session:
+        case, _ = load(session, case_id, "rita")
+        assert (case.status, case.outcome) == ("closed", "spam")
+        assert session.scalars(select(m.OutboxItem)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("before", "answered", "other_draft", "after"),
+    [
+        ("open", False, None, "open"),
+        ("responded", True, None, "responded"),  # a follow-up draft: the case was answered
+        ("follow_up", True, None, "follow_up"),  # its follow-up is still due
+        ("open", False, "pending_approval", "awaiting_approval"),  # another draft still waits
+        ("open", False, "approved", "approved"),  # another reply is in the outbox
+    ],
+)
+def test_rejecting_puts_the_case_back_where_it_was_never_earlier(
+    factory: sessionmaker[Session],
+    case_id: int,
+    before: str,
+    answered: bool,
+    other_draft: str | None,
+    after: str,
+) -> None:
+    with factory() as session, session.begin():
+        case, _ = load(session, case_id, "rita")
+        case.status = before
+        if answered:
+            case.first_response_at = utcnow() - timedelta(days=4)
+        if before == "follow_up":
+            case.follow_up_due_at = utcnow() - timedelta(hours=1)
+        if other_draft:
+            submitted(session, case_id, "the other one").state = other_draft
+        draft = submitted(session, case_id)
+        assert case.status == "awaiting_approval"
+        _, abe = load(session, case_id, "abe")
+        assert cases.reject_draft(session, case, draft, abe, "too vague").ok
+        assert case.status == after
+
+
+@pytest.mark.parametrize(
+    ("assignee", "allowed"),
+    [("vic", False), ("gone", False), ("rita", True), ("abe", True)],
+)
+def test_only_responders_and_above_can_be_assigned_a_case(
+    factory: sessionmaker[Session], case_id: int, assignee: str, allowed: bool
+) -> None:
+    with factory() as session, session.begin():
+        case, abe = load(session, case_id, "abe")
+        _, target = load(session, case_id, assignee)
+        result = cases.claim(session, case, abe, case.version, assignee=target)
+        assert result.ok is allowed
+        assert case.assignee_id == (target.id if allowed else None)
+        if not allowed:
+            assert f"{assignee} cannot be assigned a case" in result.error
+            assert "only active responders, approvers and admins" in result.error

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.settings import Settings
@@ -86,3 +86,52 @@ def test_process_due_sends_retries_and_survives_a_crashing_sender(
         crashed = session.get(m.OutboxItem, ids[2])
         assert crashed is not None and "internal error: ValueError" in crashed.last_error
     assert process_due(settings, factory, "w1", kinds=("email",)) == []  # nothing due yet
+
+
+def test_an_item_whose_write_fails_does_not_stop_the_batch(
+    settings: Settings, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The broken item goes back to pending (its retry reconciles); the others are sent."""
+    sent: list[int] = []
+
+    def send(settings: Settings, session: Session, item: m.OutboxItem) -> SendOutcome:
+        if item.payload.get("break"):
+            # A write that cannot land: a second row with the same idempotency key.
+            session.add(m.OutboxItem(kind="email", idempotency_key="k0", payload={}, result={}))
+        sent.append(item.id)
+        return SendOutcome(ok=True, result={"message_id": f"<{item.id}@test>"})
+
+    monkeypatch.setitem(dispatch.SENDERS, "email", send)
+    payloads: list[dict[str, Any]] = [{}, {"break": True}, {}]
+    with factory() as session, session.begin():
+        ids = [enqueue(session, "email", f"k{i}", p) for i, p in enumerate(payloads)]
+
+    done = dict(process_due(settings, factory, "w1", kinds=("email",)))
+
+    assert done == {ids[0]: "sent", ids[1]: "pending", ids[2]: "sent"}
+    assert sent == ids  # the item after the broken one was still sent
+    with factory() as session:
+        broken = session.get_one(m.OutboxItem, ids[1])
+        assert (broken.lease_owner, broken.lease_until, broken.attempts) == ("", None, 1)
+        assert "internal error: IntegrityError" in broken.last_error
+        assert session.scalars(select(m.OutboxItem.state)).all().count("sent") == 2
+
+
+def test_an_item_taken_over_between_claim_and_send_is_left_alone(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    fake_sender: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with factory() as session, session.begin():
+        enqueue(session, "email", "k0", {})
+    real_claim = dispatch.claim_due
+
+    def claim_then_lose(session: Session, worker: str, *args: Any) -> list[m.OutboxItem]:
+        claimed = real_claim(session, worker, *args)
+        session.execute(update(m.OutboxItem).values(lease_owner="w2"))  # w2 took it over
+        return claimed
+
+    monkeypatch.setattr(dispatch, "claim_due", claim_then_lose)
+    assert process_due(settings, factory, "w1", kinds=("email",)) == []
+    assert fake_sender == []

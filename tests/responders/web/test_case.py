@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.storage import models as m
+from responders.web import routes_case
 from tests.conftest import make_settings
 from tests.responders.web.seed import csrf_from, seed_cases
 
@@ -299,3 +300,67 @@ def test_untrusted_text_is_escaped_on_the_case_page_and_in_the_preview(
     assert evil not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert preview(rob, case_id, "{{ customer }}").json()["text"] == evil  # JSON, shown as text
+
+
+def test_an_approval_racing_another_change_is_a_409_not_a_500(
+    factory: sessionmaker[Session],
+    client_for: Callable[[str], TestClient],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (case_id,) = seed_cases(factory, [{}])
+    form = {"version": 1, "template": "apology", "source": "sorry", "action": "submit"}
+    assert post(client_for("rob"), f"/cases/{case_id}/drafts", form).status_code == 303
+    with factory() as session:
+        draft_id = session.scalars(select(m.ReplyDraft.id)).one()
+    version = version_of(factory, case_id)
+
+    def another_approver_acts(request: Any, brand: str) -> bool:
+        # Lands after this request read the case (right version) and before it writes.
+        with factory() as session, session.begin():
+            session.execute(update(m.RecoveryCase).values(version=m.RecoveryCase.version + 1))
+        return False
+
+    monkeypatch.setattr(routes_case, "_two_person_rule", another_approver_acts)
+    url = f"/cases/{case_id}/drafts/{draft_id}/approve"
+    response = post(client_for("alice"), url, {"version": version})  # token from the queue
+    assert response.status_code == 409
+    assert "someone else changed this case" in response.text
+    with factory() as session:
+        assert session.scalars(select(m.OutboxItem)).all() == []
+        assert session.get_one(m.ReplyDraft, draft_id).state == "pending_approval"
+
+
+def test_a_closed_case_shows_no_editor_and_refuses_a_reply(
+    factory: sessionmaker[Session], client_for: Callable[[str], TestClient]
+) -> None:
+    (case_id,) = seed_cases(factory, [{"status": "closed"}])
+    rob = client_for("rob")
+    page = rob.get(f"/cases/{case_id}").text
+    assert 'id="editor"' not in page and "reopen it first" in page
+    form = {"version": version_of(factory, case_id), "template": "apology", "source": "sorry"}
+    for action in ("save", "submit"):
+        response = post(rob, f"/cases/{case_id}/drafts", {**form, "action": action})
+        assert response.status_code == 409
+        assert "this case is closed; reopen it first" in response.text
+    with factory() as session:
+        assert session.scalars(select(m.ReplyDraft)).all() == []
+        assert session.get_one(m.RecoveryCase, case_id).status == "closed"
+
+
+@pytest.mark.parametrize(("assignee", "status"), [("vera", 400), ("rob", 303), ("ada", 303)])
+def test_a_case_can_be_assigned_only_to_a_responder_or_above(
+    factory: sessionmaker[Session],
+    client_for: Callable[[str], TestClient],
+    staff: dict[str, int],
+    assignee: str,
+    status: int,
+) -> None:
+    (case_id,) = seed_cases(factory, [{}])
+    form = {"version": version_of(factory, case_id), "assignee_id": staff[assignee]}
+    response = post(client_for("alice"), f"/cases/{case_id}/assign", form)
+    assert response.status_code == status
+    with factory() as session:
+        assigned = session.get_one(m.RecoveryCase, case_id).assignee_id
+    assert assigned == (None if status == 400 else staff[assignee])
+    if status == 400:
+        assert "vera cannot be assigned a case" in response.text

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
+from responders.outbox import enqueue
 from responders.reports import EXPORT_COLUMNS
 from tests.responders.web.seed import csrf_from, make_case, seed_cases
 
@@ -334,3 +335,54 @@ def test_the_case_page_shows_the_recovery_hook_linking_to_the_panel(
 def test_every_page_links_to_incidents_and_reports(client_for: Clients) -> None:
     page = client_for("vera").get("/").text
     assert 'href="/incidents"' in page and 'href="/reports"' in page
+
+
+def test_a_reply_the_worker_is_sending_cannot_be_recorded_by_hand(
+    factory: sessionmaker[Session], client_for: Clients
+) -> None:
+    (case_id,) = seed_cases(factory, [{"handle": "pat", "platform": "x"}])
+    draft_id = add_draft(factory, case_id)
+    with factory() as session, session.begin():
+        enqueue(session, "reply", f"reply:{draft_id}", {"draft_id": draft_id})
+        session.execute(
+            update(m.OutboxItem).values(
+                state="sending", lease_owner="w1", lease_until=utcnow() + timedelta(minutes=2)
+            )
+        )
+    rob = client_for("rob")
+    panel = rob.get(f"/cases/{case_id}/recovery").text
+    assert f"Reply #{draft_id} is being sent right now" in panel
+    assert "/recovery/manual-reply" not in panel  # nothing left to record by hand
+    form = {"draft_id": str(draft_id), "url": "https://x.com/kettlebird/status/1790000000000000001"}
+    response = act(rob, case_id, "manual-reply", form, version_of(factory, case_id))
+    assert response.status_code == 409
+    assert "being sent right now" in response.text
+    with factory() as session:
+        assert session.get_one(m.ReplyDraft, draft_id).state == "approved"
+        item = session.scalars(select(m.OutboxItem)).one()
+        assert (item.state, item.lease_owner) == ("sending", "w1")
+
+
+def test_a_closed_case_can_be_reopened_and_answered_again(
+    factory: sessionmaker[Session], client_for: Clients
+) -> None:
+    (case_id,) = seed_cases(factory, [{"handle": "pat"}])
+    rob = client_for("rob")
+    assert (
+        act(rob, case_id, "close", FORMS["close"], version_of(factory, case_id)).status_code == 303
+    )
+    assert "Reopen case" in rob.get(f"/cases/{case_id}/recovery").text
+    refused = act(rob, case_id, "reopen", {"note": " "}, version_of(factory, case_id))
+    assert refused.status_code == 400 and "say why" in refused.text
+    reopened = act(
+        rob, case_id, "reopen", {"note": "she wrote again"}, version_of(factory, case_id)
+    )
+    assert reopened.status_code == 303
+    case = case_of(factory, case_id)
+    assert (case.status, case.outcome, case.closed_at) == ("open", "", None)
+    again = act(rob, case_id, "reopen", {"note": "twice"}, version_of(factory, case_id))
+    assert again.status_code == 409 and "not closed" in again.text
+    assert 'id="editor"' in rob.get(f"/cases/{case_id}").text
+    with factory() as session:
+        event = session.scalars(select(m.CaseEvent).where(m.CaseEvent.kind == "reopened")).one()
+        assert (event.note, event.data["outcome"]) == ("she wrote again", "spam")
