@@ -46,6 +46,8 @@ class SmtpSettings(_Strict):
     port: int = Field(25, ge=1, le=65535)
     starttls: bool = False
     username: str = ""
+    # Sending the login without STARTTLS exposes the password; only for a trusted link (localhost).
+    allow_plain_login: bool = False
     password_env: str = "MAKEGOOD_SMTP_PASSWORD"
     sender: str = "makegood@localhost"
     timeout_seconds: float = Field(10.0, gt=0)
@@ -271,5 +273,3 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         if relative and relative != ":memory:":
             updates["storage"] = StorageSettings(url=f"sqlite:///{base / relative}")
     return settings.model_copy(update=updates)
-
-

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.mention import utcnow
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
+from responders.links import safe_url
 from responders.outbox import enqueue
 from responders.results import Result
 
@@ -89,12 +90,15 @@ def one_line(text: str, limit: int = 120) -> str:
 def _environment(templates_dir: str) -> SandboxedEnvironment:
     # Staff may edit these templates: sandboxed, and HTML autoescaped (post text is untrusted).
     folders = [str(Path(templates_dir)), str(BUNDLED_TEMPLATES)]
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(folders),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    # Autoescape stops a break-out of href="", not a javascript: or data: link.
+    env.filters["safe_url"] = safe_url
+    return env
 
 
 def render(templates_dir: str, name: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -11,23 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 
 from responders.lengths import Length, measure
+from responders.reply_sandbox import TemplateLimitError, bounded_render, make_environment
 from responders.results import Result
 
 REPLY_KINDS = ("apology", "outreach", "solution", "follow_up", "compensation")
 TONES = ("warm", "formal")
 MAX_TEMPLATE_CHARS = 20_000
 
-_ENV = ImmutableSandboxedEnvironment(
-    autoescape=False,  # plain text for the platforms; pages escape on display
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=False,
-)
+_ENV = make_environment()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +62,9 @@ def render_source(source: str, variables: dict[str, Any]) -> Result[str]:
     if len(source) > MAX_TEMPLATE_CHARS:
         return Result.failure(f"the template is too long ({len(source)} > {MAX_TEMPLATE_CHARS})")
     try:
-        text = _ENV.from_string(source).render(**variables)
+        text = bounded_render(_ENV, source, variables)
+    except TemplateLimitError as exc:
+        return Result.failure(f"the template does too much{_where(exc)}: {exc}")
     except SecurityError as exc:
         return Result.failure(f"this template is not allowed: {exc}")
     except UndefinedError as exc:
@@ -76,8 +73,26 @@ def render_source(source: str, variables: dict[str, Any]) -> Result[str]:
     except TemplateSyntaxError as exc:
         return Result.failure(f"template syntax error on line {exc.lineno}: {exc.message}")
     except TemplateError as exc:
-        return Result.failure(f"the template could not be rendered: {exc}")
+        return Result.failure(f"the template could not be rendered{_where(exc)}: {exc}")
+    except RecursionError as exc:
+        return Result.failure(f"the template calls itself too deeply{_where(exc)}")
+    except MemoryError as exc:
+        return Result.failure(f"the template needs too much memory{_where(exc)}")
+    except Exception as exc:  # staff-typed text: any error is a message to them, never a 500
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        return Result.failure(f"the template could not be rendered{_where(exc)}: {reason}")
     return Result.success(text.strip())
+
+
+def _where(exc: BaseException) -> str:
+    """' on line N' of the template where `exc` was raised, from Jinja's rewritten traceback."""
+    line = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno  # keep the innermost template frame
+        tb = tb.tb_next
+    return f" on line {line}" if line else ""
 
 
 def render_reply(source: str, variables: dict[str, Any], platform: str) -> Result[Rendered]:

@@ -36,8 +36,23 @@ def build_message(sender: str, payload: dict[str, Any]) -> EmailMessage:
     return message
 
 
+class PlainLoginRefused(smtplib.SMTPException):
+    """The config asks for an SMTP login without STARTTLS and does not allow that explicitly."""
+
+
+def check_login_is_encrypted(smtp: SmtpSettings) -> None:
+    """Refuse to send the SMTP password in clear unless `smtp.allow_plain_login` says so."""
+    if smtp.username and not smtp.starttls and not smtp.allow_plain_login:
+        raise PlainLoginRefused(
+            f"refusing to send the SMTP login for {smtp.username!r} over a plain connection to"
+            f" {smtp.host}:{smtp.port}: set smtp.starttls = true, or smtp.allow_plain_login = true"
+            " if the link to the server is trusted (e.g. localhost)"
+        )
+
+
 def deliver(smtp: SmtpSettings, message: EmailMessage, recipients: list[str]) -> dict[str, Any]:
     """Send one message over SMTP; raises smtplib/OSError exceptions for the caller to classify."""
+    check_login_is_encrypted(smtp)  # before connecting: nothing is sent at all
     with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds) as client:
         client.ehlo()
         if smtp.starttls:
@@ -62,6 +77,9 @@ def send_email(settings: Settings, session: Session, item: m.OutboxItem) -> Send
     where = f"{settings.smtp.host}:{settings.smtp.port}"
     try:
         result = deliver(settings.smtp, message, recipients)
+    except PlainLoginRefused as exc:
+        # Retried with back-off like a refused login: the mail goes once the config is fixed.
+        return SendOutcome(ok=False, error=str(exc))
     except smtplib.SMTPAuthenticationError as exc:
         # Retried (the password may be fixed in the environment), but say what to do.
         return SendOutcome(

@@ -35,6 +35,12 @@ def overdue_where(now: datetime) -> Any:
 
 PAGE_SIZE = 50
 MAX_RANK = len(SEVERITIES) - 1
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL): a larger one matches nothing
+
+
+def _is_id(value: str) -> bool:
+    """Whether a query value is a row id the database can hold."""
+    return value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +66,7 @@ class QueueFilter:
             severity=severity if severity in SEVERITIES else "",
             category=params.get("category", "")[:40],
             status=status if status in STATUS_CHOICES else "active",
-            assignee=assignee if assignee == "none" or assignee.isdigit() else "",
+            assignee=assignee if assignee == "none" or _is_id(assignee) else "",
         )
 
     def params(self) -> dict[str, str]:
@@ -93,10 +99,11 @@ class Cursor:
     def decode(cls, value: str) -> Cursor | None:
         """Parse a cursor; None for anything malformed (the page starts over)."""
         parts = value.split(".")
-        if len(parts) != 3 or not all(p.lstrip("-").isdigit() for p in parts):
+        # isascii: "²".isdigit() is True, but int("²") raises.
+        if len(parts) != 3 or not all(p.isascii() and p.lstrip("-").isdigit() for p in parts):
             return None
         rank, micros, case_id = (int(p) for p in parts)
-        if not 0 <= rank <= MAX_RANK:
+        if not 0 <= rank <= MAX_RANK or not 0 < case_id <= MAX_ID:
             return None
         try:
             opened = datetime.fromtimestamp(micros / 1_000_000, UTC)

@@ -59,6 +59,8 @@ from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.cases import can
+from responders.links import safe_url
+from responders.queue import MAX_ID
 from responders.results import Result
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -98,12 +100,6 @@ def ago(value: datetime | None) -> str:
     return f"{duration(utcnow() - value)} ago" if value else ""
 
 
-def safe_url(value: str | None) -> str:
-    """A link target from untrusted data: only http(s) URLs, anything else becomes ''."""
-    value = (value or "").strip()
-    return value if value.lower().startswith(("https://", "http://")) else ""
-
-
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True  # every template, whatever its extension: post text is untrusted
 # Templates ship with the package: compile each once per process instead of stat()ing its file
@@ -123,8 +119,27 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
     Async on purpose: a sync generator dependency costs two thread-pool hops per request (enter
     and exit); opening a Session does no I/O, and closing one only hands its connection back.
     """
+    check_path_ids(request)  # here because every route that looks a row up depends on this
     with request.app.state.factory() as session:
         yield session
+
+
+def check_id(value: int, field: str) -> int:
+    """`value` if it can be a row id; else 400 naming the field (not a database overflow, 500)."""
+    if not 0 < value <= MAX_ID:
+        raise HTTPException(400, f"{field}: {str(value)[:20]} is not a valid id (1 to {MAX_ID})")
+    return value
+
+
+def check_path_ids(request: Request) -> None:
+    """400 for a path id (`/cases/{case_id}`, ...) the database cannot hold, naming the field."""
+    for name, value in request.path_params.items():
+        is_number = isinstance(value, str) and value.isascii() and value.isdigit()
+        if not (name.endswith("_id") and is_number):
+            continue
+        # The length first: int() refuses strings over 4,300 digits.
+        if len(value) > len(str(MAX_ID)) or not 0 < int(value) <= MAX_ID:
+            raise HTTPException(400, f"{name}: {value[:20]} is not a valid id (1 to {MAX_ID})")
 
 
 def csrf_token(request: Request) -> str:

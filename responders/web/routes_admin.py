@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from monitor.storage import models as m
 from responders.auth import list_users
+from responders.queue import MAX_ID
 from responders.web.deps import db_session, render, require_role
 
 router = APIRouter()
@@ -26,7 +27,7 @@ def audit_log(
 ) -> Response:
     """The audit trail, newest first, keyset-paginated by id, filterable by actor and action."""
     query = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(PAGE + 1)
-    if before > 0:
+    if 0 < before <= MAX_ID:  # a larger `before` is past every id: start from the newest
         query = query.where(m.AuditEntry.id < before)
     if actor:
         query = query.where(m.AuditEntry.actor == actor.strip()[:80])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -13,33 +10,9 @@ from monitor.mention import utcnow
 from responders.auth import authenticate
 from responders.cases import audit
 from responders.web.deps import csrf_protect, csrf_token, db_session, render, see_other
+from responders.web.security import LoginThrottle
 
 router = APIRouter()
-
-MAX_FAILURES = 5
-WINDOW_SECONDS = 600.0
-
-
-class Throttle:
-    """At most MAX_FAILURES failed logins per username in WINDOW_SECONDS (per process)."""
-
-    def __init__(self) -> None:
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def blocked(self, key: str) -> bool:
-        """Whether `key` has failed too often lately."""
-        recent = self.failures[key]
-        while recent and time.monotonic() - recent[0] > WINDOW_SECONDS:
-            recent.popleft()
-        return len(recent) >= MAX_FAILURES
-
-    def fail(self, key: str) -> None:
-        """Record one failure."""
-        self.failures[key].append(time.monotonic())
-
-    def clear(self, key: str) -> None:
-        """Forget failures after a successful login."""
-        self.failures.pop(key, None)
 
 
 def safe_next(target: str) -> str:
@@ -49,10 +22,10 @@ def safe_next(target: str) -> str:
     return "/"
 
 
-def _throttle(request: Request) -> Throttle:
+def _throttle(request: Request) -> LoginThrottle:
     state = request.app.state
     if not hasattr(state, "login_throttle"):
-        state.login_throttle = Throttle()
+        state.login_throttle = LoginThrottle()
     return state.login_throttle  # type: ignore[no-any-return]
 
 
@@ -72,18 +45,20 @@ def login(
 ) -> Response:
     """Check the password; on success start a new session (new CSRF token, no fixation)."""
     key = username.strip().lower()
+    # The peer address (behind a proxy, serve_cmd's proxy_headers make it the client's own).
+    address = request.client.host if request.client else "unknown"
     throttle = _throttle(request)
-    if throttle.blocked(key):
+    if throttle.blocked(address, key):
         context = {"next": safe_next(next), "error": "too many failed attempts; try again later"}
         return render(request, "login.html", context, status_code=429)
     result = authenticate(session, username, password)
     if not result.ok or result.value is None:
-        throttle.fail(key)
+        throttle.fail(address, key)
         audit(session, None, "login.failed", f"user:{key[:80]}")
         session.commit()
         return render(request, "login.html", {"next": safe_next(next), "error": result.error}, 401)
     user = result.value
-    throttle.clear(key)
+    throttle.clear(address, key)
     audit(session, user, "login", f"user:{user.id}")
     session.commit()
     request.session.clear()

@@ -12,6 +12,7 @@ from monitor.storage import models as m
 from responders import queue as q
 from responders.cases import claim
 from responders.web.deps import (
+    check_id,
     csrf_protect,
     current_user,
     db_session,
@@ -98,7 +99,7 @@ def assign_case(
 ) -> Response:
     """Give a case to a colleague (approvers and admins)."""
     case = _case(session, case_id)
-    assignee = session.get(m.User, assignee_id)
+    assignee = session.get(m.User, check_id(assignee_id, "assignee_id"))
     if assignee is None or not assignee.active:
         raise HTTPException(400, "pick an active colleague to assign the case to")
     result = claim(session, case, user, expected_version=version, assignee=assignee)

@@ -25,6 +25,7 @@ from responders.reports import case_rows, load_report, period_cases, write_csv
 from responders.results import Result
 from responders.sending import record_manual_reply
 from responders.web.deps import (
+    check_id,
     csrf_protect,
     current_user,
     db_session,
@@ -56,12 +57,18 @@ def _threshold(settings: Settings, brand: str) -> float:
     return float((found or settings.brands[0]).win_back_threshold)
 
 
+EARLIEST_DAY = datetime(2000, 1, 1, tzinfo=UTC)  # reports reach no further back than this
+MAX_DAYS_BACK = 36_500
+
+
 def parse_day(value: str, field: str) -> datetime | None:
     """'2026-01-31' (or an ISO time) as UTC; '' is None; anything else a 400 naming the field."""
     value = value.strip()
     if not value:
         return None
-    if value[-1:] == "d" and value[:-1].isdigit():
+    if value[-1:] == "d" and value[:-1].isdigit() and len(value) <= 8:
+        if int(value[:-1]) > MAX_DAYS_BACK:
+            raise HTTPException(400, f"{field}: at most {MAX_DAYS_BACK}d back, not {value!r}")
         return utcnow() - timedelta(days=int(value[:-1]))
     try:
         parsed = datetime.fromisoformat(value)
@@ -69,7 +76,12 @@ def parse_day(value: str, field: str) -> datetime | None:
         raise HTTPException(
             400, f"{field}: expected a date like 2026-01-31 or 7d, not {value[:40]!r}"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if not EARLIEST_DAY <= parsed <= utcnow() + timedelta(days=366):
+        raise HTTPException(
+            400, f"{field}: {value[:40]!r} is out of range (2000-01-01 to a year from now)"
+        )
+    return parsed
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -383,7 +395,7 @@ def manual_reply(
     case = _case(session, case_id)
     if conflict := _version_conflict(case, version):
         return _finish(request, session, case_id, conflict, "")
-    draft = session.get(m.ReplyDraft, draft_id)
+    draft = session.get(m.ReplyDraft, check_id(draft_id, "draft_id"))
     if draft is None or draft.case_id != case.id:
         raise HTTPException(404, f"case #{case.id} has no draft #{draft_id}")
     result = record_manual_reply(session, case, draft, user, url, settings_of(request))

@@ -1,10 +1,13 @@
-"""Web security plumbing: the session signing key and the security headers on every response."""
+"""Web security plumbing: the session key, the security headers, the login throttle."""
 
 from __future__ import annotations
 
 import logging
 import os
 import secrets
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +82,61 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class LoginThrottle:
+    """Failed logins counted per (client address, username) and per address, in a sliding window.
+
+    Keyed on the address too so nobody can lock an account out by failing its password from
+    elsewhere; the looser per-address limit slows one address trying many usernames. Memory is
+    bounded: old failures expire and at most `max_keys` keys are kept (least recently failed go
+    first). Per process: N web workers allow N times the tries.
+    """
+
+    def __init__(
+        self,
+        per_account: int = 5,
+        per_address: int = 30,
+        window_seconds: float = 600.0,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_account = per_account
+        self.per_address = per_address
+        self.window = window_seconds
+        self.max_keys = max_keys
+        self.clock = clock
+        self.failures: OrderedDict[tuple[str, ...], deque[float]] = OrderedDict()
+
+    def _recent(self, key: tuple[str, ...]) -> int:
+        """How many failures `key` has in the window; expired ones and empty keys are dropped."""
+        times = self.failures.get(key)
+        if times is None:
+            return 0
+        cutoff = self.clock() - self.window
+        while times and times[0] <= cutoff:
+            times.popleft()
+        if not times:
+            del self.failures[key]
+        return len(times)
+
+    def blocked(self, address: str, username: str) -> bool:
+        """Whether this address may not try this username (or any username) for now."""
+        return (
+            self._recent(("account", address, username)) >= self.per_account
+            or self._recent(("address", address)) >= self.per_address
+        )
+
+    def fail(self, address: str, username: str) -> None:
+        """Record one failed login from `address` for `username`."""
+        now = self.clock()
+        for key in (("account", address, username), ("address", address)):
+            self._recent(key)  # expire first, so a key's deque never outgrows its window
+            self.failures.setdefault(key, deque()).append(now)
+            self.failures.move_to_end(key)
+        while len(self.failures) > self.max_keys:
+            self.failures.popitem(last=False)
+
+    def clear(self, address: str, username: str) -> None:
+        """Forget this pair's failures after a successful login (the address count stays)."""
+        self.failures.pop(("account", address, username), None)

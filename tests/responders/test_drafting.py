@@ -197,3 +197,84 @@ def test_rendering_is_plain_text_and_the_page_escapes_it() -> None:
     result = render_reply("{{ handle }} <3 & thanks", variables("x", customer="a&b"), "x")
     assert result.value is not None and result.value.text == "@a&b <3 & thanks"
     assert measure(result.value.text, "x").count == len(result.value.text)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ 1/0 }}", "on line 1: ZeroDivisionError"),
+        ("hi\n{{ 1 + 'a' }}", "on line 2: TypeError"),
+        ("{{ 2.0 ** 5000 }}", "OverflowError"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "calls itself too deeply"),
+        ("{{ '%d' % handle }}", "could not be rendered on line 1: TypeError"),
+    ],
+)
+def test_a_template_that_fails_at_run_time_is_a_failure_naming_the_line(
+    source: str, message: str
+) -> None:
+    result = render_source(source, variables("x"))
+    assert not result.ok
+    assert message in result.error
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ 'a' * 100000000 }}",
+        "{{ [1] * 100000000 }}",
+        "{{ 100000000 * 'a' }}",
+        "{{ 10 ** 100000 }}",
+        "{{ (10 ** 9) ** 9 }}",
+        "{% for i in range(10**9) %}{% endfor %}",
+        "{% for i in range(20000) %}{% for j in range(20000) %}{% endfor %}{% endfor %}",
+        "{% for c in handle * 1000 %}{% for d in handle * 1000 %}{% endfor %}{% endfor %}",
+        "{{ 'x'.ljust(10**9) }}",
+        "{{ 'x'|center(999999999) }}",
+        "{{ '%999999999s' % 1 }}",
+        "{{ '{:>999999999}'.format(1) }}",
+        "{{ '{:>{w}}'.format(1, w=999999999) }}",
+        "{{ '%*s' % (999999999, 1) }}",
+        "{{ '%*s'|format(999999999, 1) }}",
+        "{{ lipsum(999999) }}",
+        "{{ 'a' * 15000 ~ 'b' * 15000 }}",
+        "{% set a %}{{ 'a' * 15000 }}{{ 'a' * 15000 }}{% endset %}{{ a|length }}",
+        "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}"
+        "{% endfor %}",
+        "{% for i in range(100) %}{{ 'a' * 1000 }}{% endfor %}",
+    ],
+)
+def test_a_template_cannot_build_huge_values_or_loop_without_end(source: str) -> None:
+    result = render_source(source, variables("reddit"))
+    assert not result.ok
+    assert "the template does too much" in result.error
+
+
+def test_the_rendered_text_is_capped_with_a_message() -> None:
+    result = render_source("{% for i in range(30) %}{{ 'a' * 1000 }}{% endfor %}", variables("x"))
+    assert not result.ok
+    assert "the rendered text is over 20000 characters" in result.error
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ '%05d' % 42 }}", "ababab 1024 1 00042"),
+        ("{{ '{} {}'.format(handle, brand) }}", "@pat Kettlebird"),
+        ("{% for i in range(3) %}{{ i }}{% endfor %} {{ handle ~ '!' }}", "012 @pat!"),
+        ("{{ 'a' * 9000 ~ 'b' }}", "a" * 9000 + "b"),  # up to a Reddit reply's size is fine
+        # Big numbers as data (a case id), not as sizes, are fine anywhere.
+        ("{{ 'Case #{}'.format(case_id) }} {{ '#%d'|format(case_id) }}", "Case #123456 #123456"),
+        (
+            "{% macro m(n) %}{{ n }}{% endmacro %}{{ m(case_id) }} {{ '%d' % case_id }}",
+            "123456 123456",
+        ),
+        ("{% set ns = namespace(c=case_id) %}{{ ns.c }} {{ dict(a=case_id).a }}", "123456 123456"),
+        ("{{ '{} {}'.format('order 1234567', case_id) }}", "order 1234567 123456"),
+    ],
+)
+def test_ordinary_operators_still_work(source: str, text: str) -> None:
+    result = render_source(
+        source, variables("reddit", customer="pat", brand="Kettlebird", case_id=123456)
+    )
+    assert result.ok, result.error
+    assert result.value == text

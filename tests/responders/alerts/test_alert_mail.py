@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -169,9 +170,8 @@ def test_smtp_login_is_used_when_configured(
     monkeypatch.setenv("MAKEGOOD_SMTP_PASSWORD", "s3cret")
     with smtp_server(auth={"alerts": "s3cret"}) as server:
         settings = settings_for(db_url, tmp_path, server)
-        settings = settings.model_copy(
-            update={"smtp": settings.smtp.model_copy(update={"username": "alerts"})}
-        )
+        smtp = {"username": "alerts", "allow_plain_login": True}  # no TLS: allowed explicitly
+        settings = settings.model_copy(update={"smtp": settings.smtp.model_copy(update=smtp)})
         ingest(settings, factory, [complaint(1, NOW)], NOW)
         send_all(settings, factory, NOW)
         server.wait_for(1)
@@ -182,3 +182,48 @@ def test_smtp_login_is_used_when_configured(
         failed = session.scalars(select(m.OutboxItem).where(m.OutboxItem.state == "pending")).one()
     assert "SMTP login refused" in failed.last_error
     assert "wrong" not in failed.last_error and "s3cret" not in failed.last_error
+
+
+def test_smtp_login_without_starttls_is_refused_unless_allowed(
+    db_url: str, tmp_path: Path, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAKEGOOD_SMTP_PASSWORD", "s3cret")
+    with smtp_server(auth={"alerts": "s3cret"}) as server:
+        settings = settings_for(db_url, tmp_path, server)
+        smtp = {"username": "alerts"}  # starttls and allow_plain_login stay false
+        settings = settings.model_copy(update={"smtp": settings.smtp.model_copy(update=smtp)})
+        ingest(settings, factory, [complaint(1, NOW)], NOW)
+        send_all(settings, factory, NOW)
+        assert server.mails() == []
+    with factory() as session:
+        item = session.scalars(select(m.OutboxItem)).one()
+    assert item.state == "pending"  # retried once the config is fixed
+    assert "smtp.allow_plain_login" in item.last_error and "smtp.starttls" in item.last_error
+    assert "s3cret" not in item.last_error
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://x.example/customer1/status/1", True),
+        ("HTTP://x.example/customer1/status/1", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<b>hi</b>", False),
+        ("vbscript:msgbox(1)", False),
+    ],
+)
+def test_the_post_url_is_a_link_only_when_it_is_http_or_https(
+    db_url: str, tmp_path: Path, factory: sessionmaker[Session], url: str, linked: bool
+) -> None:
+    with smtp_server() as server:
+        settings = settings_for(db_url, tmp_path, server)
+        mention = replace(complaint(1, NOW), url=url)
+        ingest(settings, factory, [mention], NOW)
+        send_all(settings, factory, NOW)
+        [mail] = server.wait_for(1)
+    html, text = mail.part("html"), mail.part("plain")
+    assert (f'<a href="{url}">View the post</a>' in html) is linked
+    if not linked:
+        assert "View the post" not in html
+        assert f"Post: {url.replace('<', '&lt;').replace('>', '&gt;')}" in html  # shown as text
+    assert f"Post: {url}" in text  # the plain-text part shows it as text either way

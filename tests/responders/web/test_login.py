@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.storage import models as m
 from responders.auth import set_active
+from responders.web.security import LoginThrottle
 from tests.responders.web.conftest import login
 from tests.responders.web.seed import csrf_from
 
@@ -124,3 +125,86 @@ def test_security_headers_on_every_page(app: FastAPI) -> None:
     assert "unsafe-inline" not in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def _client_at(app: FastAPI, address: str) -> TestClient:
+    return TestClient(app, client=(address, 50000))
+
+
+def test_failing_someone_elses_password_does_not_lock_them_out(
+    app: FastAPI, staff: dict[str, int]
+) -> None:
+    with _client_at(app, "203.0.113.66") as attacker, _client_at(app, "198.51.100.7") as ada:
+        codes = [login(attacker, "ada", "guess guess guess").status_code for _ in range(6)]
+        assert codes == [401] * 5 + [429]  # the attacker is slowed down...
+        assert login(ada, "ada").status_code == 303  # ...and the owner still gets in
+
+
+def test_one_address_trying_many_usernames_is_throttled(
+    app: FastAPI, staff: dict[str, int]
+) -> None:
+    app.state.login_throttle = LoginThrottle(per_account=5, per_address=3)
+    with _client_at(app, "203.0.113.66") as sprayer, _client_at(app, "198.51.100.7") as other:
+        codes = [login(sprayer, name, "guess guess").status_code for name in ("a", "b", "c", "d")]
+        assert codes == [401, 401, 401, 429]
+        assert login(sprayer, "rob").status_code == 429  # any name, from that address
+        assert login(other, "rob").status_code == 303
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("failures", "address", "username", "blocked"),
+    [
+        (5, "10.0.0.1", "ada", True),  # the same address and name
+        (4, "10.0.0.1", "ada", False),  # under the limit
+        (5, "10.0.0.2", "ada", False),  # another address: not locked out
+        (5, "10.0.0.1", "rob", False),  # another name from that address: under its limit
+    ],
+)
+def test_the_throttle_counts_per_address_and_username(
+    failures: int, address: str, username: str, blocked: bool
+) -> None:
+    throttle = LoginThrottle(per_account=5, per_address=30)
+    for _ in range(failures):
+        throttle.fail("10.0.0.1", "ada")
+    assert throttle.blocked(address, username) is blocked
+
+
+def test_the_throttle_forgets_old_failures_and_keeps_no_empty_entries() -> None:
+    clock = FakeClock()
+    throttle = LoginThrottle(per_account=2, window_seconds=600, clock=clock)
+    throttle.fail("10.0.0.1", "ada")
+    throttle.fail("10.0.0.1", "ada")
+    assert throttle.blocked("10.0.0.1", "ada")
+    clock.now += 601
+    assert not throttle.blocked("10.0.0.1", "ada")
+    assert throttle.failures == {}  # expired entries are dropped, not kept empty
+    for name in ("x", "y", "z"):
+        assert not throttle.blocked("10.0.0.9", name)  # asking adds nothing
+    assert throttle.failures == {}
+
+
+def test_the_throttle_keeps_at_most_max_keys() -> None:
+    throttle = LoginThrottle(per_address=1_000_000, max_keys=50)
+    for n in range(1000):
+        throttle.fail(f"10.0.{n // 250}.{n % 250}", f"user{n}")
+    assert len(throttle.failures) <= 50
+    assert throttle.blocked("10.0.3.249", "user999") is False  # per_account 5: one failure only
+    assert ("account", "10.0.3.249", "user999") in throttle.failures  # the newest are kept
+
+
+def test_a_successful_login_clears_that_pairs_failures() -> None:
+    throttle = LoginThrottle(per_account=2)
+    throttle.fail("10.0.0.1", "ada")
+    throttle.clear("10.0.0.1", "ada")
+    throttle.fail("10.0.0.1", "ada")
+    assert not throttle.blocked("10.0.0.1", "ada")

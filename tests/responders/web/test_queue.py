@@ -117,7 +117,18 @@ def test_keyset_pagination_walks_every_case_once_in_order(
 
 
 @pytest.mark.parametrize(
-    "cursor", ["", "garbage", "9.1.1", "1.x.2", "-1.0.0", "4.99999999999999999999.1"]
+    "cursor",
+    [
+        "",
+        "garbage",
+        "9.1.1",
+        "1.x.2",
+        "-1.0.0",
+        "4.99999999999999999999.1",
+        "1.0.99999999999999999999999",  # an id the database cannot hold
+        "1.0.0",
+        "1.0.²",  # a digit to str.isdigit, not to int()
+    ],
 )
 def test_a_malformed_cursor_starts_over(cursor: str) -> None:
     assert Cursor.decode(cursor) is None
@@ -231,3 +242,41 @@ def test_untrusted_post_text_is_escaped_in_the_queue(
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        (f"/cases/{HUGE}", 400, "case_id: 99999999999999999999 is not a valid id"),
+        (f"/cases/{HUGE}/recovery", 400, "case_id:"),
+        (f"/incidents/{HUGE}", 400, "incident_id:"),
+        ("/cases/2147483648", 400, "case_id: 2147483648 is not a valid id"),
+        ("/cases/0", 400, "case_id: 0 is not a valid id"),
+        ("/cases/2147483647", 404, "there is no case #2147483647"),
+        (f"/?after=1.0.{HUGE}", 200, "Review queue"),  # a bad cursor starts over
+        (f"/?assignee={HUGE}", 200, "Review queue"),
+        ("/?assignee=²", 200, "Review queue"),  # a bad filter value is ignored
+        (f"/admin/audit?before={HUGE}", 200, "Audit"),  # past the newest entry: from the top
+    ],
+)
+def test_out_of_range_ids_in_the_address_are_refused_by_name_not_a_server_error(
+    client_for: Callable[[str], TestClient], url: str, status: int, message: str
+) -> None:
+    response = client_for("ada").get(url)
+    assert response.status_code == status
+    assert message in response.text
+
+
+def test_assigning_to_an_impossible_user_id_is_a_400_naming_the_field(
+    factory: sessionmaker[Session], client_for: Callable[[str], TestClient]
+) -> None:
+    (case_id,) = seed_cases(factory, [{}])
+    client = client_for("ada")
+    token = csrf_from(client.get("/").text)
+    data = {"version": "1", "csrf_token": token, "assignee_id": HUGE}
+    response = client.post(f"/cases/{case_id}/assign", data=data, follow_redirects=False)
+    assert response.status_code == 400
+    assert "assignee_id:" in response.text

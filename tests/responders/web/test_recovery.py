@@ -277,6 +277,10 @@ def test_post_text_is_escaped_on_the_report_page(
         ("?brand=Nope", 400, "no brand 'Nope'"),
         ("?days=0", 422, ""),
         ("?end=yesterday", 400, "end: expected a date"),
+        ("?end=9999-12-31", 400, "end: '9999-12-31' is out of range"),
+        ("?end=0001-01-01", 400, "end: '0001-01-01' is out of range"),
+        ("/cases.csv?since=99999999999d", 400, "since: expected a date"),
+        ("/cases.csv?since=99999d", 400, "since: at most 36500d back"),
     ],
 )
 def test_bad_report_filters_get_a_clear_error(
