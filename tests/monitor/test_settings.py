@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.settings import ConfigError, load_settings, mask
+from monitor.settings import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_BRAND = '[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n'
@@ -59,11 +59,3 @@ def test_a_bad_configuration_names_the_key(tmp_path: Path, text: str, expected: 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such configuration file"):
         load_settings(tmp_path / "nope.toml")
-
-
-@pytest.mark.parametrize(
-    ("secret", "shown"),
-    [("", "(unset)"), ("abc", "**** (3 characters)"), ("hunter2hunter2", "**** (14 characters)")],
-)
-def test_secrets_are_masked(secret: str, shown: str) -> None:
-    assert mask(secret) == shown
