@@ -102,6 +102,11 @@ def add_user(
     return Result.success(user)
 
 
+def end_sessions(user: m.User) -> None:
+    """Make every session of `user` invalid (each carries the epoch it began in)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
 def set_active(
     session: Session, username: str, active: bool, actor: m.User | None = None
 ) -> Result[m.User]:
@@ -110,6 +115,7 @@ def set_active(
     if user is None:
         return Result.failure(f"no user named {username!r}")
     user.active = active
+    end_sessions(user)
     action = "user.enable" if active else "user.disable"
     audit(session, actor, action, f"user:{user.id}", username=user.username)
     return Result.success(user)
@@ -125,6 +131,7 @@ def set_password(
     if problem := password_problem(password):
         return Result.failure(problem)
     user.password_hash = hash_password(password)
+    end_sessions(user)
     audit(session, actor, "user.password", f"user:{user.id}", username=user.username)
     return Result.success(user)
 

@@ -195,6 +195,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Sessions carry the epoch they began in; logging out, a new password or disabling the
+    # account moves it on, so a copied cookie stops working at once.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class RecoveryCase(Base):

@@ -194,7 +194,7 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> m.
         request.session.pop("uid", None)
         raise LoginRequired()
     user = by_id(session, m.User, int(user_id))
-    if user is None or not user.active:
+    if user is None or not user.active or request.session.get("epoch") != user.session_epoch:
         request.session.clear()
         raise LoginRequired()
     request.state.user = user

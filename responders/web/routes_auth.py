@@ -7,7 +7,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
-from responders.auth import authenticate
+from monitor.storage import models as m
+from responders.auth import authenticate, end_sessions
 from responders.cases import audit
 from responders.web.deps import csrf_protect, csrf_token, db_session, render, see_other
 from responders.web.security import LoginThrottle
@@ -63,13 +64,20 @@ def login(
     session.commit()
     request.session.clear()
     request.session["uid"] = user.id
+    request.session["epoch"] = user.session_epoch
     request.session["auth_at"] = utcnow().timestamp()
     csrf_token(request)
     return see_other(safe_next(next))
 
 
 @router.post("/logout", dependencies=[Depends(csrf_protect)])
-def logout(request: Request) -> Response:
-    """End the session."""
+def logout(request: Request, session: Session = Depends(db_session)) -> Response:
+    """End the session, and every copy of its cookie (all of this account's sessions)."""
+    user_id = request.session.get("uid")
+    user = session.get(m.User, int(user_id)) if user_id else None
+    if user is not None:
+        end_sessions(user)
+        audit(session, user, "logout", f"user:{user.id}")
+        session.commit()
     request.session.clear()
     return see_other("/login")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.storage import models as m
-from responders.auth import set_active
+from responders.auth import set_active, set_password
 from responders.web.security import LoginThrottle
 from tests.responders.web.conftest import login
 from tests.responders.web.seed import csrf_from
@@ -98,6 +98,43 @@ def test_logout_needs_csrf_and_ends_the_session(client_for: Callable[[str], Test
     token = csrf_from(client.get("/").text)
     response = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def copy_of(client: TestClient) -> TestClient:
+    """Another browser holding a copy of `client`'s session cookie."""
+    thief = TestClient(client.app)
+    thief.cookies.update(client.cookies)
+    return thief
+
+
+def test_logging_out_ends_copies_of_the_session_cookie_too(
+    client_for: Callable[[str], TestClient],
+) -> None:
+    client = client_for("rob")
+    thief = copy_of(client)
+    assert thief.get("/", follow_redirects=False).status_code == 200
+    token = csrf_from(client.get("/").text)
+    client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert thief.get("/", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda session: set_password(session, "rob", "a brand new passphrase"),
+        lambda session: set_active(session, "rob", False),
+    ],
+    ids=["new password", "account disabled"],
+)
+def test_a_new_password_or_disabling_ends_every_session(
+    client_for: Callable[[str], TestClient],
+    factory: sessionmaker[Session],
+    change: Callable[[Session], object],
+) -> None:
+    client = client_for("rob")
+    with factory() as session, session.begin():
+        change(session)
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
