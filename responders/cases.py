@@ -42,9 +42,10 @@ def audit(session: Session, user: m.User | None, action: str, target: str, **det
     )
 
 
-def _check(
+def check_allowed(
     case: m.RecoveryCase, user: m.User, role: str, expected_version: int | None
 ) -> Result[Any] | None:
+    """A failure when `user` lacks `role` or the case moved past `expected_version`, else None."""
     if not can(user, role):
         return Result.failure(f"your role ({user.role}) may not do this; it needs {role}")
     if expected_version is not None and case.version != expected_version:
@@ -57,7 +58,7 @@ def _refuse_if_closed(case: m.RecoveryCase) -> Result[Any] | None:
     return Result.failure(CLOSED, conflict=True) if case.status == "closed" else None
 
 
-def _commit_guard(session: Session) -> Result[Any] | None:
+def flush_or_conflict(session: Session) -> Result[Any] | None:
     """Flush now so a concurrent change surfaces as a conflict result, not an exception."""
     try:
         session.flush()
@@ -102,7 +103,7 @@ def claim(
     """Claim a case, or (approvers) assign it: two people must not answer one customer."""
     target = assignee or user
     needed = "responder" if target.id == user.id else "approver"
-    if problem := _check(case, user, needed, expected_version):
+    if problem := check_allowed(case, user, needed, expected_version):
         return problem
     if not can(target, "responder"):
         # Same rule as the assignee drop-down: someone who cannot answer must not hold the case.
@@ -120,7 +121,7 @@ def claim(
     case.assignee_id = target.id
     add_event(session, case, "assigned", user, note=target.username, assignee_id=target.id)
     audit(session, user, "case.assign", f"case:{case.id}", assignee=target.username)
-    return _commit_guard(session) or Result.success(case)
+    return flush_or_conflict(session) or Result.success(case)
 
 
 def record_step(
@@ -134,11 +135,11 @@ def record_step(
     """Mark one of the ten recovery steps done, with who and when."""
     if step not in m.RECOVERY_STEPS:
         return Result.failure(f"unknown step {step!r}; steps: {', '.join(m.RECOVERY_STEPS)}")
-    if problem := _check(case, user, "responder", expected_version):
+    if problem := check_allowed(case, user, "responder", expected_version):
         return problem
     event = add_event(session, case, "step", user, step=step, note=note)
     audit(session, user, "case.step", f"case:{case.id}", step=step)
-    return _commit_guard(session) or Result.success(event)
+    return flush_or_conflict(session) or Result.success(event)
 
 
 def save_draft(
@@ -153,7 +154,9 @@ def save_draft(
     expected_version: int | None = None,
 ) -> Result[m.ReplyDraft]:
     """Save a reply draft for the case (and optionally submit it for approval)."""
-    if problem := _check(case, user, "responder", expected_version) or _refuse_if_closed(case):
+    if problem := check_allowed(case, user, "responder", expected_version) or _refuse_if_closed(
+        case
+    ):
         return problem
     if not body.strip():
         return Result.failure("the reply is empty")
@@ -174,11 +177,11 @@ def save_draft(
     session.add(draft)
     if submit:
         case.status = "awaiting_approval"
-    if problem := _commit_guard(session):
+    if problem := flush_or_conflict(session):
         return problem
     add_event(session, case, "draft", user, note=template, draft_id=draft.id, submitted=submit)
     audit(session, user, "draft.save", f"case:{case.id}", draft_id=draft.id, submitted=submit)
-    return _commit_guard(session) or Result.success(draft)
+    return flush_or_conflict(session) or Result.success(draft)
 
 
 def approve_draft(
@@ -190,7 +193,9 @@ def approve_draft(
     expected_version: int | None = None,
 ) -> Result[m.ReplyDraft]:
     """Approve a draft: it goes to the outbox and is published once by the worker."""
-    if problem := _check(case, user, "approver", expected_version) or _refuse_if_closed(case):
+    if problem := check_allowed(case, user, "approver", expected_version) or _refuse_if_closed(
+        case
+    ):
         return problem
     if draft.state not in ("draft", "pending_approval"):
         return Result.failure(f"this draft is already {draft.state}", conflict=True)
@@ -199,13 +204,13 @@ def approve_draft(
     draft.state = "approved"
     draft.approved_by = user.id
     case.status = "responded" if draft.channel == "manual" else "approved"
-    if problem := _commit_guard(session):
+    if problem := flush_or_conflict(session):
         return problem
     if draft.channel != "manual":
         enqueue(session, "reply", f"reply:{draft.id}", {"draft_id": draft.id, "case_id": case.id})
     add_event(session, case, "approved", user, draft_id=draft.id)
     audit(session, user, "draft.approve", f"case:{case.id}", draft_id=draft.id)
-    return _commit_guard(session) or Result.success(draft)
+    return flush_or_conflict(session) or Result.success(draft)
 
 
 def reject_draft(
@@ -217,7 +222,7 @@ def reject_draft(
     expected_version: int | None = None,
 ) -> Result[m.ReplyDraft]:
     """Send a draft back to its author; a reason is required."""
-    if problem := _check(case, user, "approver", expected_version):
+    if problem := check_allowed(case, user, "approver", expected_version):
         return problem
     if not reason.strip():
         return Result.failure("rejecting needs a reason for the author")
@@ -229,7 +234,7 @@ def reject_draft(
     case.status = status
     add_event(session, case, "rejected", user, note=reason.strip(), draft_id=draft.id)
     audit(session, user, "draft.reject", f"case:{case.id}", draft_id=draft.id, reason=reason)
-    return _commit_guard(session) or Result.success(draft)
+    return flush_or_conflict(session) or Result.success(draft)
 
 
 def _status_after_reject(session: Session, case: m.RecoveryCase, rejected: m.ReplyDraft) -> str:

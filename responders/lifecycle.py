@@ -15,7 +15,7 @@ from monitor.mention import utcnow
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
 from monitor.store import insert_for
-from responders.cases import _check, _commit_guard, add_event, audit, can
+from responders.cases import add_event, audit, can, check_allowed, flush_or_conflict
 from responders.results import Result
 
 OUTCOMES = ("resolved", "unresolved", "no_response", "spam")
@@ -179,7 +179,7 @@ def record_follow_up(
     expected_version: int | None = None,
 ) -> Result[m.RecoveryCase]:
     """Record that staff checked back with the customer (optionally scheduling another check)."""
-    if problem := _check(case, user, "responder", expected_version):
+    if problem := check_allowed(case, user, "responder", expected_version):
         return problem
     if case.status == "closed":
         return Result.failure("this case is closed; reopen it before following up")
@@ -192,7 +192,7 @@ def record_follow_up(
     if reschedule_days > 0:
         schedule_follow_up(session, case, reschedule_days, user, now)
     audit(session, user, "case.follow_up", f"case:{case.id}")
-    return _commit_guard(session) or Result.success(case)
+    return flush_or_conflict(session) or Result.success(case)
 
 
 def seed_root_causes(session: Session, brand: BrandSettings) -> None:
@@ -240,7 +240,7 @@ def set_root_cause(
     expected_version: int | None = None,
 ) -> Result[m.RecoveryCase]:
     """Record the case's root cause (the "learn" step), picked from the brand's list."""
-    if problem := _check(case, user, "responder", expected_version):
+    if problem := check_allowed(case, user, "responder", expected_version):
         return problem
     known = root_causes(session, case.brand)
     if name not in known:
@@ -251,7 +251,7 @@ def set_root_cause(
     case.root_cause = name
     add_event(session, case, "step", user, step="learn", note=note.strip() or name, cause=name)
     audit(session, user, "case.root_cause", f"case:{case.id}", cause=name)
-    return _commit_guard(session) or Result.success(case)
+    return flush_or_conflict(session) or Result.success(case)
 
 
 def add_compensation(
@@ -264,7 +264,7 @@ def add_compensation(
     expected_version: int | None = None,
 ) -> Result[m.Compensation]:
     """Add to the compensation ledger; only approvers may give something away."""
-    if problem := _check(case, user, "approver", expected_version):
+    if problem := check_allowed(case, user, "approver", expected_version):
         return problem
     what = what.strip()
     currency = currency.strip().upper()
@@ -284,7 +284,7 @@ def add_compensation(
         compensation_id=entry.id, value_cents=value_cents, currency=currency,
     )  # fmt: skip
     audit(session, user, "case.compensate", f"case:{case.id}", what=what, cents=value_cents)
-    return _commit_guard(session) or Result.success(entry)
+    return flush_or_conflict(session) or Result.success(entry)
 
 
 def close_case(
@@ -297,7 +297,7 @@ def close_case(
     expected_version: int | None = None,
 ) -> Result[m.RecoveryCase]:
     """Close a case with its outcome; a root cause is required (except for spam)."""
-    if problem := _check(case, user, "responder", expected_version):
+    if problem := check_allowed(case, user, "responder", expected_version):
         return problem
     if outcome not in OUTCOMES:
         return Result.failure(f"unknown outcome {outcome!r}; pick one of: {', '.join(OUTCOMES)}")
@@ -319,13 +319,13 @@ def close_case(
     case.follow_up_due_at = None
     # Flush inside the guard first: refresh_win_back's queries would autoflush the case and
     # a concurrent change would escape as an exception instead of a conflict result.
-    if problem := _commit_guard(session):
+    if problem := flush_or_conflict(session):
         return problem
     if brand is not None:
         store.refresh_win_back(session, case, brand.win_back_days)
     add_event(session, case, "closed", user, step="document", note=note.strip(), outcome=outcome)
     audit(session, user, "case.close", f"case:{case.id}", outcome=outcome)
-    return _commit_guard(session) or Result.success(case)
+    return flush_or_conflict(session) or Result.success(case)
 
 
 def reopen_case(
@@ -336,7 +336,7 @@ def reopen_case(
     expected_version: int | None = None,
 ) -> Result[m.RecoveryCase]:
     """Reopen a closed case (e.g. to answer again); its outcome and closing time are cleared."""
-    if problem := _check(case, user, "responder", expected_version):
+    if problem := check_allowed(case, user, "responder", expected_version):
         return problem
     if case.status != "closed":
         return Result.failure("this case is not closed", conflict=True)
@@ -348,7 +348,7 @@ def reopen_case(
     case.closed_at = None
     add_event(session, case, "reopened", user, note=reason.strip(), outcome=previous)
     audit(session, user, "case.reopen", f"case:{case.id}", outcome=previous)
-    return _commit_guard(session) or Result.success(case)
+    return flush_or_conflict(session) or Result.success(case)
 
 
 def steps_done(case: m.RecoveryCase) -> dict[str, datetime]:

@@ -10,17 +10,11 @@ from monitor.mention import utcnow
 from monitor.storage import models as m
 from responders.auth import authenticate, end_sessions
 from responders.cases import audit
+from responders.links import safe_next
 from responders.web.deps import csrf_protect, csrf_token, db_session, render, see_other
 from responders.web.security import LoginThrottle
 
 router = APIRouter()
-
-
-def safe_next(target: str) -> str:
-    """Only same-site paths: never send a user to another site after login."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 def _throttle(request: Request) -> LoginThrottle:

@@ -11,6 +11,7 @@ from monitor.scoring import CATEGORIES, SEVERITIES
 from monitor.storage import models as m
 from responders import queue as q
 from responders.cases import claim
+from responders.links import safe_next
 from responders.web.deps import (
     check_id,
     csrf_protect,
@@ -64,10 +65,6 @@ def _case(session: Session, case_id: int) -> m.RecoveryCase:
     return case
 
 
-def _back(target: str, case_id: int) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else f"/cases/{case_id}"
-
-
 @router.post("/cases/{case_id}/claim", dependencies=[Depends(csrf_protect)])
 def claim_case(
     request: Request,
@@ -84,7 +81,7 @@ def claim_case(
         return result_response(request, result, f"/cases/{case_id}")
     session.commit()
     flash(request, f"case #{case_id} is yours")
-    return see_other(_back(back, case_id))
+    return see_other(safe_next(back, f"/cases/{case_id}"))
 
 
 @router.post("/cases/{case_id}/assign", dependencies=[Depends(csrf_protect)])
@@ -107,4 +104,4 @@ def assign_case(
         return result_response(request, result, f"/cases/{case_id}")
     session.commit()
     flash(request, f"case #{case_id} assigned to {assignee.username}")
-    return see_other(_back(back, case_id))
+    return see_other(safe_next(back, f"/cases/{case_id}"))
