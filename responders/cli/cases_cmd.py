@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from monitor.mention import utcnow
 from monitor.storage import models as m
 from responders.cli import app
 from responders.cli.common import ConfigOption, database_or_exit, fail, settings_or_exit
+from responders.periods import parse_when
 from responders.reports import case_rows, load_report, report_csv, write_csv
 
 cases_app = typer.Typer(help="Recovery cases: list, export as CSV, report.", no_args_is_help=True)
@@ -21,16 +22,10 @@ app.add_typer(cases_app, name="cases")
 
 def parse_since(value: str | None) -> datetime | None:
     """'2026-01-31', an ISO time, or '7d'/'12h' ago; None when not given."""
-    if not value:
-        return None
-    if value[-1] in "dh" and value[:-1].isdigit():
-        unit = "days" if value[-1] == "d" else "hours"
-        return utcnow() - timedelta(**{unit: int(value[:-1])})
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"--since: expected a date (2026-01-31), a time, or 7d / 12h, not {value!r}")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    when = parse_when(value, utcnow())
+    if not when.ok:
+        fail(f"--since: {when.error}")
+    return when.value
 
 
 def _threshold(settings: Any, brand: str | None) -> float:

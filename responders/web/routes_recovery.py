@@ -7,7 +7,7 @@ Every action is a POST form with the CSRF token, the role checked here and again
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -21,6 +21,7 @@ from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
 from responders import lifecycle
 from responders.cases import CONFLICT, can
+from responders.periods import parse_when
 from responders.reports import case_rows, load_report, period_cases, write_csv
 from responders.results import Result
 from responders.sending import record_manual_reply
@@ -57,31 +58,12 @@ def _threshold(settings: Settings, brand: str) -> float:
     return float((found or settings.brands[0]).win_back_threshold)
 
 
-EARLIEST_DAY = datetime(2000, 1, 1, tzinfo=UTC)  # reports reach no further back than this
-MAX_DAYS_BACK = 36_500
-
-
 def parse_day(value: str, field: str) -> datetime | None:
-    """'2026-01-31' (or an ISO time) as UTC; '' is None; anything else a 400 naming the field."""
-    value = value.strip()
-    if not value:
-        return None
-    if value[-1:] == "d" and value[:-1].isdigit() and len(value) <= 8:
-        if int(value[:-1]) > MAX_DAYS_BACK:
-            raise HTTPException(400, f"{field}: at most {MAX_DAYS_BACK}d back, not {value!r}")
-        return utcnow() - timedelta(days=int(value[:-1]))
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(
-            400, f"{field}: expected a date like 2026-01-31 or 7d, not {value[:40]!r}"
-        ) from None
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if not EARLIEST_DAY <= parsed <= utcnow() + timedelta(days=366):
-        raise HTTPException(
-            400, f"{field}: {value[:40]!r} is out of range (2000-01-01 to a year from now)"
-        )
-    return parsed
+    """A report's start or end from the query string; a 400 naming the field when unreadable."""
+    when = parse_when(value, utcnow())
+    if not when.ok:
+        raise HTTPException(400, f"{field}: {when.error}")
+    return when.value
 
 
 # --- the report ----------------------------------------------------------------------------

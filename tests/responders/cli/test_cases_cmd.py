@@ -130,7 +130,7 @@ def test_list_filters_by_status_and_limits(config: Path, seeded: dict[str, int])
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("export", "--since", "last tuesday"), "--since: expected a date (2026-01-31)"),
+        (("export", "--since", "last tuesday"), "--since: expected a date like 2026-01-31"),
         (("list", "--since", "2026-13-45"), "--since: expected a date"),
         (("export", "--brand", "Nope"), "--brand: no brand 'Nope'"),
         (("list", "--status", "lost"), "--status: unknown 'lost'"),
