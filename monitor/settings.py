@@ -211,6 +211,10 @@ class Settings(_Strict):
                 return brand
         raise KeyError(name)
 
+    def find_brand(self, name: str) -> BrandSettings | None:
+        """The brand of that name, or None."""
+        return next((brand for brand in self.brands if brand.name == name), None)
+
 
 def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     """Render a pydantic error location as a TOML key path, naming brands by name."""

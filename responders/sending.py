@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.mention import utcnow
-from monitor.settings import BrandSettings, Settings
+from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.cases import CONFLICT, audit, can
 from responders.dispatch import SendOutcome
@@ -69,13 +69,6 @@ def publisher_for(
     if key not in _PUBLISHERS:
         _PUBLISHERS[key] = build_publisher(platform, env)
     return _PUBLISHERS[key]
-
-
-def _brand(settings: Settings, name: str) -> BrandSettings | None:
-    try:
-        return settings.brand(name)
-    except KeyError:
-        return None
 
 
 def _outcome(result: PublishResult, note: str = "") -> SendOutcome:
@@ -131,7 +124,7 @@ def send_reply(settings: Settings, session: Session, item: m.OutboxItem) -> Send
     session.refresh(draft)
     if result.ok:
         on_reply_published(
-            session, case, draft, _brand(settings, case.brand), result.post_id, result.url,
+            session, case, draft, settings.find_brand(case.brand), result.post_id, result.url,
             note=note or result.note, now=now,
         )  # fmt: skip
         return _outcome(result, note)
@@ -208,7 +201,7 @@ def record_manual_reply(
             " whether it is out before recording it by hand",
             conflict=True,
         )
-    brand = _brand(settings, case.brand) if settings else None
+    brand = settings.find_brand(case.brand) if settings else None
     try:
         on_reply_published(
             session, case, draft, brand, post_id, clean, user, note="posted by hand", now=now

@@ -261,3 +261,11 @@ def error_page(request: Request, status_code: int, message: str, back: str = "")
 def result_response(request: Request, result: Result[Any], back: str) -> Response:
     """A failed Result as a page: 409 when someone else changed the thing first, else 400."""
     return error_page(request, 409 if result.conflict else 400, result.error, back)
+
+
+def case_or_404(session: Session, case_id: int) -> m.RecoveryCase:
+    """The case with that id, or a 404 that says so."""
+    case = by_id(session, m.RecoveryCase, case_id)
+    if case is None:
+        raise HTTPException(404, f"there is no case #{case_id}")
+    return case

@@ -16,7 +16,7 @@ from responders.lengths import measure
 from responders.results import Result
 from responders.web import case_data as cd
 from responders.web.deps import (
-    by_id,
+    case_or_404,
     csrf_protect,
     current_user,
     db_session,
@@ -29,13 +29,6 @@ from responders.web.deps import (
 )
 
 router = APIRouter()
-
-
-def _case(session: Session, case_id: int) -> m.RecoveryCase:
-    case = by_id(session, m.RecoveryCase, case_id)
-    if case is None:
-        raise HTTPException(404, f"there is no case #{case_id}")
-    return case
 
 
 def _commit(request: Request, session: Session, case_id: int) -> Response | None:
@@ -99,7 +92,7 @@ def case_view(
     session: Session = Depends(db_session),
 ) -> Response:
     """A case with its mention in context, the checklist, the drafts and the editor."""
-    return _case_page(request, session, _case(session, case_id), user)
+    return _case_page(request, session, case_or_404(session, case_id), user)
 
 
 @router.post("/cases/{case_id}/preview", dependencies=[Depends(csrf_protect)])
@@ -111,7 +104,7 @@ def preview(
     session: Session = Depends(db_session),
 ) -> JSONResponse:
     """Render the editor's text with the case's variables (sandboxed) and count its length."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     mention = session.get(m.Mention, case.first_mention_id)
     source = str(payload.get("source", ""))
     channel = str(payload.get("channel", "public"))
@@ -150,7 +143,7 @@ def submit_draft(
     session: Session = Depends(db_session),
 ) -> Response:
     """Save a draft, submit it for approval, or (approvers) approve it at once."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     editor = {"template": template, "source": source, "channel": channel}
     if channel not in cd.CHANNELS or action not in ("save", "submit", "approve"):
         raise HTTPException(400, "unknown reply channel or action")
@@ -205,7 +198,7 @@ def _failed(
 ) -> Response:
     """Show the case as it is now, the person's text kept, and why their action failed."""
     session.rollback()
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     session.refresh(case)
     return _case_page(
         request, session, case, user, editor, result.error, 409 if result.conflict else 400
@@ -229,7 +222,7 @@ def approve(
     session: Session = Depends(db_session),
 ) -> Response:
     """Approve a submitted draft: it goes to the outbox."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     draft = _draft(session, case, draft_id)
     result = approve_draft(
         session,
@@ -259,7 +252,7 @@ def reject(
     session: Session = Depends(db_session),
 ) -> Response:
     """Send a draft back with a reason."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     draft = _draft(session, case, draft_id)
     result = reject_draft(session, case, draft, user, reason, expected_version=version)
     if not result.ok:
@@ -282,7 +275,7 @@ def mark_step(
     session: Session = Depends(db_session),
 ) -> Response:
     """Record one of the ten recovery steps as done."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     result = record_step(session, case, user, step, note.strip()[:2000], expected_version=version)
     if not result.ok:
         session.rollback()

@@ -13,6 +13,7 @@ from responders import queue as q
 from responders.cases import claim
 from responders.links import safe_next
 from responders.web.deps import (
+    case_or_404,
     check_id,
     csrf_protect,
     current_user,
@@ -58,13 +59,6 @@ def queue_view(
     return render(request, "queue.html", context)
 
 
-def _case(session: Session, case_id: int) -> m.RecoveryCase:
-    case = session.get(m.RecoveryCase, case_id)
-    if case is None:
-        raise HTTPException(404, f"there is no case #{case_id}")
-    return case
-
-
 @router.post("/cases/{case_id}/claim", dependencies=[Depends(csrf_protect)])
 def claim_case(
     request: Request,
@@ -75,7 +69,7 @@ def claim_case(
     session: Session = Depends(db_session),
 ) -> Response:
     """Take a case yourself."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     result = claim(session, case, user, expected_version=version)
     if not result.ok:
         return result_response(request, result, f"/cases/{case_id}")
@@ -95,7 +89,7 @@ def assign_case(
     session: Session = Depends(db_session),
 ) -> Response:
     """Give a case to a colleague (approvers and admins)."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     assignee = session.get(m.User, check_id(assignee_id, "assignee_id"))
     if assignee is None or not assignee.active:
         raise HTTPException(400, "pick an active colleague to assign the case to")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.mention import utcnow
-from monitor.settings import BrandSettings, Settings
+from monitor.settings import Settings
 from monitor.storage import models as m
 from responders import lifecycle
 from responders.cases import CONFLICT, can
@@ -26,6 +26,7 @@ from responders.reports import case_rows, load_report, period_cases, write_csv
 from responders.results import Result
 from responders.sending import record_manual_reply
 from responders.web.deps import (
+    case_or_404,
     check_id,
     csrf_protect,
     current_user,
@@ -46,15 +47,8 @@ MAX_NOTE = 2000
 RECORDABLE_STATES = ("approved", "sending", "failed")
 
 
-def _brand(settings: Settings, name: str) -> BrandSettings | None:
-    try:
-        return settings.brand(name)
-    except KeyError:
-        return None
-
-
 def _threshold(settings: Settings, brand: str) -> float:
-    found = _brand(settings, brand) if brand else None
+    found = settings.find_brand(brand) if brand else None
     return float((found or settings.brands[0]).win_back_threshold)
 
 
@@ -113,7 +107,7 @@ def cases_csv(
 ) -> Response:
     """The cases as CSV: the same rows and columns as `makegood cases export`."""
     settings = settings_of(request)
-    if brand and _brand(settings, brand) is None:
+    if brand and settings.find_brand(brand) is None:
         raise HTTPException(400, f"brand: no brand {brand[:60]!r} in the configuration")
     rows = case_rows(
         session, brand or None, parse_day(since, "since"), None, _threshold(settings, brand)
@@ -133,16 +127,9 @@ def cases_csv(
 # --- the lifecycle panel -------------------------------------------------------------------
 
 
-def _case(session: Session, case_id: int) -> m.RecoveryCase:
-    case = session.get(m.RecoveryCase, case_id)
-    if case is None:
-        raise HTTPException(404, f"there is no case #{case_id}")
-    return case
-
-
 def cause_choices(session: Session, settings: Settings, brand: str) -> list[str]:
     """The brand's root causes: the configured ones and those added by approvers."""
-    found = _brand(settings, brand)
+    found = settings.find_brand(brand)
     configured = found.root_causes if found else []
     return sorted({*configured, *lifecycle.root_causes(session, brand)}, key=str.lower)
 
@@ -171,7 +158,7 @@ def recovery_page(
 ) -> Response:
     """A case's recovery: timing, follow-up, root cause, compensation, closing, win-back."""
     settings = settings_of(request)
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     mention = session.get(m.Mention, case.first_mention_id)
     ledger = session.execute(
         select(m.Compensation, m.User.username)
@@ -194,7 +181,7 @@ def recovery_page(
         .order_by(m.CaseEvent.at, m.CaseEvent.id)
     ).all()
     threshold = _threshold(settings, case.brand)
-    brand = _brand(settings, case.brand)
+    brand = settings.find_brand(case.brand)
     busy = in_flight_drafts(session, [d.id for d in drafts if d.state in RECORDABLE_STATES])
     context: dict[str, Any] = {
         "case": case,
@@ -250,7 +237,7 @@ def follow_up(
     session: Session = Depends(db_session),
 ) -> Response:
     """Record that staff checked back with the customer (and maybe schedule another check)."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     result = lifecycle.record_follow_up(
         session, case, user, note[:MAX_NOTE], reschedule_days, expected_version=version
     )
@@ -270,10 +257,10 @@ def root_cause(
 ) -> Response:
     """Set the root cause from the brand's list; approvers may add a new cause on the way."""
     settings = settings_of(request)
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     if conflict := _version_conflict(case, version):
         return _finish(request, session, case_id, conflict, "")
-    brand = _brand(settings, case.brand)
+    brand = settings.find_brand(case.brand)
     if brand is not None:
         lifecycle.seed_root_causes(session, brand)
     if new_cause.strip():
@@ -305,7 +292,7 @@ def compensation(
     session: Session = Depends(db_session),
 ) -> Response:
     """Add an entry to the compensation ledger (approvers)."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     cents = parse_money(value)
     if not cents.ok or cents.value is None:
         return _finish(request, session, case_id, cents, "")
@@ -335,14 +322,14 @@ def close(
     session: Session = Depends(db_session),
 ) -> Response:
     """Close the case with its outcome (the root cause must be set first)."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     result = lifecycle.close_case(
         session,
         case,
         user,
         outcome,
         note[:MAX_NOTE],
-        brand=_brand(settings_of(request), case.brand),
+        brand=settings_of(request).find_brand(case.brand),
         expected_version=version,
     )
     return _finish(request, session, case_id, result, f"case closed: {outcome.replace('_', ' ')}")
@@ -358,7 +345,7 @@ def reopen(
     session: Session = Depends(db_session),
 ) -> Response:
     """Reopen a closed case so it can be answered again."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     result = lifecycle.reopen_case(session, case, user, note[:MAX_NOTE], expected_version=version)
     return _finish(request, session, case_id, result, "case reopened")
 
@@ -374,7 +361,7 @@ def manual_reply(
     session: Session = Depends(db_session),
 ) -> Response:
     """Record the link of a reply staff posted by hand (the worker will not send it too)."""
-    case = _case(session, case_id)
+    case = case_or_404(session, case_id)
     if conflict := _version_conflict(case, version):
         return _finish(request, session, case_id, conflict, "")
     draft = session.get(m.ReplyDraft, check_id(draft_id, "draft_id"))
