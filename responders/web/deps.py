@@ -54,11 +54,12 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.cases import can
+from responders.cases import CONFLICT, can
 from responders.links import safe_url
 from responders.queue import MAX_ID
 from responders.results import Result
@@ -269,3 +270,13 @@ def case_or_404(session: Session, case_id: int) -> m.RecoveryCase:
     if case is None:
         raise HTTPException(404, f"there is no case #{case_id}")
     return case
+
+
+def commit_or_conflict(request: Request, session: Session, back: str) -> Response | None:
+    """Commit; a concurrent change that only shows at commit becomes the documented 409 page."""
+    try:
+        session.commit()
+    except StaleDataError:  # someone changed the case between our read and our write
+        session.rollback()
+        return result_response(request, Result.failure(CONFLICT, conflict=True), back)
+    return None

@@ -7,16 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.storage import models as m
-from responders.cases import CONFLICT, approve_draft, record_step, reject_draft, save_draft
+from responders.cases import approve_draft, record_step, reject_draft, save_draft
 from responders.drafting import render_source
 from responders.lengths import measure
 from responders.results import Result
 from responders.web import case_data as cd
 from responders.web.deps import (
     case_or_404,
+    commit_or_conflict,
     csrf_protect,
     current_user,
     db_session,
@@ -29,18 +29,6 @@ from responders.web.deps import (
 )
 
 router = APIRouter()
-
-
-def _commit(request: Request, session: Session, case_id: int) -> Response | None:
-    """Commit; a concurrent change that only shows at commit becomes the documented 409."""
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        return result_response(
-            request, Result.failure(CONFLICT, conflict=True), f"/cases/{case_id}"
-        )
-    return None
 
 
 def _two_person_rule(request: Request, brand: str) -> bool:
@@ -175,14 +163,14 @@ def submit_draft(
         )
         if approved.conflict:  # the guard rolled back the whole request, the new draft too
             return result_response(request, approved, f"/cases/{case_id}")
-        if failed := _commit(request, session, case_id):
+        if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
             return failed
         if not approved.ok:
             flash(request, f"saved for approval, not approved: {approved.error}", "error")
             return see_other(f"/cases/{case_id}")
         flash(request, "reply approved: it is queued for sending")
         return see_other(f"/cases/{case_id}")
-    if failed := _commit(request, session, case_id):
+    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
         return failed
     flash(request, "draft saved" if action == "save" else "reply submitted for approval")
     return see_other(f"/cases/{case_id}")
@@ -235,7 +223,7 @@ def approve(
     if not result.ok:
         session.rollback()
         return result_response(request, result, f"/cases/{case_id}")
-    if failed := _commit(request, session, case_id):
+    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
         return failed
     flash(request, "reply approved: it is queued for sending")
     return see_other(f"/cases/{case_id}")
@@ -258,7 +246,7 @@ def reject(
     if not result.ok:
         session.rollback()
         return result_response(request, result, f"/cases/{case_id}")
-    if failed := _commit(request, session, case_id):
+    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
         return failed
     flash(request, "draft sent back to its author")
     return see_other(f"/cases/{case_id}")
@@ -280,7 +268,7 @@ def mark_step(
     if not result.ok:
         session.rollback()
         return result_response(request, result, f"/cases/{case_id}")
-    if failed := _commit(request, session, case_id):
+    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
         return failed
     flash(request, f"step '{step.replace('_', ' ')}' recorded")
     return see_other(f"/cases/{case_id}")

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.mention import utcnow
 from monitor.settings import Settings
@@ -28,6 +27,7 @@ from responders.sending import record_manual_reply
 from responders.web.deps import (
     case_or_404,
     check_id,
+    commit_or_conflict,
     csrf_protect,
     current_user,
     db_session,
@@ -212,12 +212,8 @@ def _finish(
     if not result.ok:
         session.rollback()
         return result_response(request, result, back)
-    try:
-        session.commit()
-    except StaleDataError:
-        # Someone changed the case between our read and our write.
-        session.rollback()
-        return result_response(request, Result.failure(CONFLICT, conflict=True), back)
+    if failed := commit_or_conflict(request, session, back):
+        return failed
     flash(request, message)
     return see_other(back)
 
