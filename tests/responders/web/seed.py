@@ -48,7 +48,7 @@ def make_case(
     n = next(_ids)
     handle = handle or f"customer{n}"
     opened_at = opened_at or utcnow() - timedelta(minutes=10)
-    followers = 120 + n % 100  # always "reach 1xx", however many cases earlier tests made
+    followers = 100 + n % 100  # always "reach 1xx", however many cases earlier tests made
     author = m.Author(platform=platform, external_id=f"a{n}", handle=handle, followers=followers)
     session.add(author)
     session.flush()
