@@ -38,9 +38,15 @@ MAX_RANK = len(SEVERITIES) - 1
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL): a larger one matches nothing
 
 
-def _is_id(value: str) -> bool:
-    """Whether a query value is a row id the database can hold."""
-    return value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID
+def is_row_id(value: str) -> bool:
+    """Whether a query or path value is a row id the database can hold."""
+    # The length first: int() refuses strings over 4,300 digits.
+    return (
+        value.isascii()
+        and value.isdigit()
+        and len(value) <= len(str(MAX_ID))
+        and 0 < int(value) <= MAX_ID
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,7 @@ class QueueFilter:
             severity=severity if severity in SEVERITIES else "",
             category=params.get("category", "")[:40],
             status=status if status in STATUS_CHOICES else "active",
-            assignee=assignee if assignee == "none" or _is_id(assignee) else "",
+            assignee=assignee if assignee == "none" or is_row_id(assignee) else "",
         )
 
     def params(self) -> dict[str, str]:

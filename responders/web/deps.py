@@ -61,7 +61,7 @@ from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.cases import CONFLICT, can
 from responders.links import safe_url
-from responders.queue import MAX_ID
+from responders.queue import MAX_ID, is_row_id
 from responders.results import Result
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -136,10 +136,7 @@ def check_path_ids(request: Request) -> None:
     """400 for a path id (`/cases/{case_id}`, ...) the database cannot hold, naming the field."""
     for name, value in request.path_params.items():
         is_number = isinstance(value, str) and value.isascii() and value.isdigit()
-        if not (name.endswith("_id") and is_number):
-            continue
-        # The length first: int() refuses strings over 4,300 digits.
-        if len(value) > len(str(MAX_ID)) or not 0 < int(value) <= MAX_ID:
+        if name.endswith("_id") and is_number and not is_row_id(value):
             raise HTTPException(400, f"{name}: {value[:20]} is not a valid id (1 to {MAX_ID})")
 
 
