@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e2e-runs", type=int, default=3, help="subprocess runs of each")
     parser.add_argument("--no-e2e", action="store_true", help="skip the subprocess comparison")
     args = parser.parse_args(argv)
-    from responders.cli.score_parallel import usable_cpus
+    from responders.cli.common import usable_cpus
 
     workers = usable_cpus()  # what `makegood score` uses by default (--workers auto)
     print(f"usable CPUs {workers} (default --workers); load average {load_average()}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import io
 import multiprocessing
-import os
 import signal
 import sys
 from collections import deque
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.records import Row, iter_rows
+from responders.cli.common import usable_cpus
 from responders.cli.score_cmd import (
     MAX_WARNINGS,
     ScoreStats,
@@ -42,17 +42,6 @@ MIN_CHUNKS = 3
 
 # (counts, result text, quarantine text, warnings) of one chunk, from a worker.
 ChunkResult = tuple[tuple[int, int, int, int], str, str, list[str]]
-
-
-def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask), at least 1."""
-    counter = getattr(os, "process_cpu_count", None)  # Python >= 3.13
-    if counter is not None:
-        return counter() or 1
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def parse_workers(value: str) -> int:
@@ -198,4 +187,4 @@ def _write(
         progress(size)
 
 
-__all__ = ["parse_workers", "score_parallel", "usable_cpus", "worth_it"]
+__all__ = ["parse_workers", "score_parallel", "worth_it"]

@@ -16,15 +16,8 @@ from responders.cli.common import (
     fail,
     settings_or_exit,
     setup_logging,
+    usable_cpus,
 )
-
-
-def default_workers() -> int:
-    """One worker process per CPU this process may run on (pages are CPU-bound Python)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def tcp_listener(sock: socket.socket) -> socket.socket:
@@ -72,7 +65,7 @@ def serve(
 
     setup_logging(verbose)
     settings = settings_or_exit(config)
-    count = default_workers() if workers is None else workers
+    count = usable_cpus() if workers is None else workers
     if count < 1:
         fail("--workers must be at least 1")
     # Migrate once here, and create the session key file (if the environment has none) before

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 import responders.cli.score_cmd  # noqa: F401  (registers the command)
 from responders.cli import app, load_commands, score_parallel
+from responders.cli.common import usable_cpus
 from responders.cli.score_cmd import MAX_WARNINGS
 
 load_commands([])
@@ -178,8 +179,8 @@ def test_a_big_file_uses_the_pool_with_the_default_chunk_size(tmp_path, monkeypa
     [
         ("1", 1),
         ("3", 3),
-        (" auto ", score_parallel.usable_cpus()),
-        ("AUTO", score_parallel.usable_cpus()),
+        (" auto ", usable_cpus()),
+        ("AUTO", usable_cpus()),
     ],
 )
 def test_parse_workers(value, expected):

@@ -16,7 +16,8 @@ import httpx
 import pytest
 import uvicorn
 
-from responders.cli.serve_cmd import default_workers, tcp_listener
+from responders.cli.common import usable_cpus
+from responders.cli.serve_cmd import tcp_listener
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -41,7 +42,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_default_workers_is_one_per_cpu() -> None:
-    assert default_workers() == len(os.sched_getaffinity(0))
+    assert usable_cpus() == len(os.sched_getaffinity(0))
 
 
 def _nodelay_of_accepted(listener: socket.socket) -> int:
