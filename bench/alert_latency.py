@@ -34,7 +34,7 @@ from monitor import jobs  # noqa: E402
 from monitor.mention import utcnow  # noqa: E402
 from monitor.settings import load_settings  # noqa: E402
 from monitor.storage.engine import make_engine  # noqa: E402
-from responders.worker import Worker  # noqa: E402
+from responders.worker.scheduler import Worker  # noqa: E402
 from tests.fakes.smtp import smtp_server  # noqa: E402
 from tests.responders.alerts.helpers import SEVERE  # noqa: E402
 from tests.responders.worker.helpers import (  # noqa: E402

@@ -139,7 +139,7 @@ def seed(url: str, cases: int) -> None:
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
-    from responders.auth import add_user
+    from responders.staff.accounts import add_user
 
     with make_sessionmaker(engine)() as session, session.begin():
         add_user(session, "bench", PASSWORD, "approver")

@@ -215,7 +215,8 @@ class RecoveryCase(Base):
             postgresql_where=text("status != 'closed'"),
         ),
         Index("ix_recovery_cases_queue", "status", "severity_rank", "opened_at"),
-        # The review queue's default view (responders.queue): active cases by severity and age.
+        # The review queue's default view (responders.cases.review_queue): active cases by
+        # severity and age.
         # The trailing columns are the queue's filters, so its capped count is index-only.
         Index(
             "ix_recovery_cases_active_queue",

@@ -11,10 +11,10 @@ import typer
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
+from responders.cases.periods import parse_when
+from responders.cases.reports import case_rows, load_report, report_csv, write_csv
 from responders.cli import app
 from responders.cli.common import ConfigOption, database_or_exit, fail, settings_or_exit
-from responders.periods import parse_when
-from responders.reports import case_rows, load_report, report_csv, write_csv
 
 cases_app = typer.Typer(help="Recovery cases: list, export as CSV, report.", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")

@@ -10,7 +10,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.settings import Settings
-from responders.auth import add_user, find_user, set_password
+from responders.staff.accounts import add_user, find_user, set_password
 
 DEMO_USER = "demo"
 DEMO_PASSWORD_ENV = "MAKEGOOD_DEMO_PASSWORD"

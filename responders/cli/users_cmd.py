@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 
 from monitor.storage import models as m
-from responders.auth import add_user, list_users, set_active, set_password
 from responders.cli import app
 from responders.cli.common import ConfigOption, database_or_exit, fail, settings_or_exit
+from responders.staff.accounts import add_user, list_users, set_active, set_password
 
 users_app = typer.Typer(help="Manage staff accounts (roles: viewer, responder, approver, admin).")
 app.add_typer(users_app, name="users")

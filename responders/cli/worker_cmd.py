@@ -23,7 +23,7 @@ from responders.cli.common import (
     settings_or_exit,
     setup_logging,
 )
-from responders.worker import Worker, WorkerRefused
+from responders.worker.scheduler import Worker, WorkerRefused
 
 log = logging.getLogger(__name__)
 

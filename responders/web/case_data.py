@@ -12,9 +12,15 @@ from sqlalchemy.orm import Session, aliased
 
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.drafting import REPLY_KINDS, Rendered, find_template, render_reply, render_source
-from responders.drafting import reply_variables as make_variables
-from responders.lengths import measure
+from responders.replies.drafting import (
+    REPLY_KINDS,
+    Rendered,
+    find_template,
+    render_reply,
+    render_source,
+)
+from responders.replies.drafting import reply_variables as make_variables
+from responders.replies.lengths import measure
 from responders.results import Result
 from responders.web.deps import by_id
 

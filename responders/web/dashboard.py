@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from monitor.mention import utcnow
 from monitor.scoring import SEVERITIES
 from monitor.storage import models as m
-from responders.queue import ACTIVE_SQL, overdue_where
+from responders.cases.review_queue import ACTIVE_SQL, overdue_where
 
 NEGATIVE = -0.05  # VADER's usual threshold for a negative post
 CHART_DAYS = 14

@@ -25,7 +25,7 @@ Use them like this in a router module (see routes_queue.py for a full example):
 - `current_user` — the logged-in, active `models.User`; a GET from someone logged out is sent
   to /login, anything else gets 401. A user disabled meanwhile is logged out at once.
 - `require_role(role)` — like current_user, but 403 unless the user has at least `role`
-  (viewer < responder < approver < admin, `responders.cases.can`). Check on EVERY route.
+  (viewer < responder < approver < admin, `responders.staff.access.can`). Check on EVERY route.
 - `csrf_protect` — put on every POST: 403 unless the form field `csrf_token` (or the header
   X-CSRF-Token) equals this session's token. Forms include `{{ csrf_field() }}`.
 - `templates` — the Jinja2Templates (autoescape on) whose `base.html` is the layout: extend it
@@ -59,10 +59,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.cases import CONFLICT, can
-from responders.links import safe_url
-from responders.queue import MAX_ID, is_row_id
+from responders.cases.review_queue import MAX_ID, is_row_id
+from responders.replies.links import safe_url
 from responders.results import Result
+from responders.staff.access import CONFLICT, can
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"

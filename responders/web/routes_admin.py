@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.storage import models as m
-from responders.auth import list_users
-from responders.queue import MAX_ID
+from responders.cases.review_queue import MAX_ID
+from responders.staff.accounts import list_users
 from responders.web.deps import db_session, render, require_role
 
 router = APIRouter()

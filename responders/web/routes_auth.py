@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
-from responders.auth import authenticate, end_sessions
-from responders.cases import audit
-from responders.links import safe_next
+from responders.replies.links import safe_next
+from responders.staff.accounts import authenticate, end_sessions
+from responders.staff.audit import audit
 from responders.web.deps import csrf_protect, csrf_token, db_session, render, see_other
 from responders.web.security import LoginThrottle
 

@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from monitor.storage import models as m
-from responders.cases import approve_draft, record_step, reject_draft, save_draft
-from responders.drafting import render_source
-from responders.lengths import measure
+from responders.cases.actions import approve_draft, record_step, reject_draft, save_draft
+from responders.replies.drafting import render_source
+from responders.replies.lengths import measure
 from responders.results import Result
 from responders.web import case_data as cd
 from responders.web.deps import (
@@ -67,7 +67,7 @@ def _case_page(
 
 
 def _staff(session: Session) -> list[m.User]:
-    from responders.queue import assignable_users
+    from responders.cases.review_queue import assignable_users
 
     return assignable_users(session)
 

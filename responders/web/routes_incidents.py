@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
-from responders.alerts import resolve_incident
+from responders.alerts.mail import resolve_incident
 from responders.web.deps import (
     csrf_protect,
     current_user,

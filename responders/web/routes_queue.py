@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from monitor.mention import PLATFORMS, utcnow
 from monitor.scoring import CATEGORIES, SEVERITIES
 from monitor.storage import models as m
-from responders import queue as q
-from responders.cases import claim
-from responders.links import safe_next
+from responders.cases import review_queue as q
+from responders.cases.actions import claim
+from responders.replies.links import safe_next
 from responders.web.deps import (
     case_or_404,
     check_id,

@@ -1,7 +1,7 @@
 """Recovery pages: the report (with CSV download) and a case's lifecycle panel and actions.
 
 Every action is a POST form with the CSRF token, the role checked here and again in
-`responders.lifecycle`, and the case's `version` for optimistic locking (409 on a conflict).
+`responders.cases.lifecycle`, and the case's `version` for optimistic locking (409 on a conflict).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders import lifecycle
-from responders.cases import CONFLICT, can
-from responders.periods import parse_when
-from responders.reports import case_rows, load_report, period_cases, write_csv
+from responders.cases import lifecycle
+from responders.cases.periods import parse_when
+from responders.cases.reports import case_rows, load_report, period_cases, write_csv
+from responders.outbox.replies import record_manual_reply
 from responders.results import Result
-from responders.sending import record_manual_reply
+from responders.staff.access import CONFLICT, can
 from responders.web.deps import (
     case_or_404,
     check_id,

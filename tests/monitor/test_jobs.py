@@ -13,7 +13,7 @@ from monitor import jobs, leases
 from monitor.mention import Mention
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.alerts import resolve_incident
+from responders.alerts.mail import resolve_incident
 from tests.conftest import make_settings
 from tests.responders.alerts.helpers import ingest
 

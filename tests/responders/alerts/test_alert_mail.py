@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.alerts import in_quiet_hours, message_id, queue_alerts
-from responders.dispatch import process_due
+from responders.alerts.mail import in_quiet_hours, message_id, queue_alerts
+from responders.outbox.dispatch import process_due
 from tests.conftest import make_settings
 from tests.fakes.smtp import SmtpServer, smtp_server
 from tests.responders.alerts.helpers import SCRIPT, complaint, ingest

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.storage import models as m
-from responders.digest import figures, queue_digests
-from responders.dispatch import process_due
+from responders.alerts.digest import figures, queue_digests
+from responders.outbox.dispatch import process_due
 from tests.conftest import make_settings
 from tests.fakes.smtp import smtp_server
 from tests.responders.alerts.helpers import complaint, ingest

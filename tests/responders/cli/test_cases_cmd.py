@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
+from responders.cases.reports import EXPORT_COLUMNS
 from responders.cli import app, load_commands
-from responders.reports import EXPORT_COLUMNS
 from tests.responders.web.seed import make_case
 
 runner = CliRunner()

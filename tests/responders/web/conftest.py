@@ -138,8 +138,10 @@ def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters in tests: the default cost (by design ~50 ms a hash) adds up."""
     from argon2 import PasswordHasher
 
-    import responders.auth
+    import responders.staff.accounts
 
     monkeypatch.setattr(
-        responders.auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        responders.staff.accounts,
+        "_HASHER",
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.mention import utcnow
 from monitor.scoring import severity_rank
 from monitor.storage import models as m
-from responders.auth import add_user
+from responders.staff.accounts import add_user
 
 PASSWORD = "correct horse battery"
 ROLE_USERS = {"vera": "viewer", "rob": "responder", "alice": "approver", "ada": "admin"}

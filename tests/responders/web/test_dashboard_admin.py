@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.digest import figures
+from responders.alerts.digest import figures
 from responders.web.dashboard import CHART_H, CHART_PAD, LABEL_ROOM, chart_bars, load_dashboard
 from tests.responders.web.seed import make_case, seed_cases
 

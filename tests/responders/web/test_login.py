@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.storage import models as m
-from responders.auth import set_active, set_password
+from responders.staff.accounts import set_active, set_password
 from responders.web.security import LoginThrottle
 from tests.responders.web.conftest import login
 from tests.responders.web.seed import csrf_from

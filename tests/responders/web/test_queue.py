@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
-from responders.queue import Cursor, QueueFilter, queue_page
+from responders.cases.review_queue import Cursor, QueueFilter, queue_page
 from tests.responders.web.seed import csrf_from, make_case, seed_cases
 
 ROW_RE = re.compile(r'data-case="(\d+)"')

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
-from responders.outbox import enqueue
-from responders.reports import EXPORT_COLUMNS
+from responders.cases.reports import EXPORT_COLUMNS
+from responders.outbox.queue import enqueue
 from tests.responders.web.seed import csrf_from, make_case, seed_cases
 
 Clients = Callable[[str], TestClient]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.dispatch import SendOutcome
+from responders.outbox.dispatch import SendOutcome
 
 
 def send_reply(settings: Settings, session: Session, item: m.OutboxItem) -> SendOutcome:

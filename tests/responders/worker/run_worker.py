@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from responders import dispatch
 from responders.cli import main
+from responders.outbox import dispatch
 
 if __name__ == "__main__":
     dispatch.SENDERS["reply"] = "tests.responders.worker.fake_sender:send_reply"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
 from monitor.storage import models as m
-from responders.outbox import enqueue
+from responders.outbox.queue import enqueue
 from tests.conftest import ROOT
 from tests.fakes.smtp import smtp_server
 from tests.responders.alerts.helpers import SEVERE

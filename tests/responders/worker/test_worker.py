@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.mention import utcnow
 from monitor.settings import load_settings
 from monitor.storage import models as m
-from responders.worker import JOB_PREFIX, Worker, WorkerRefused, build_scheduler, job_specs
+from responders.worker.scheduler import (
+    JOB_PREFIX,
+    Worker,
+    WorkerRefused,
+    build_scheduler,
+    job_specs,
+)
 from tests.fakes.smtp import smtp_server
 from tests.responders.alerts.helpers import SCRIPT, SEVERE
 from tests.responders.worker.helpers import append, post_line, worker_settings, write_config

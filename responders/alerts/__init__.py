@@ -1,0 +1,1 @@
+"""Alerts: high-severity, spike and channel alerts turned into messages, and the daily digest."""

@@ -1,0 +1,1 @@
+"""The outbox: a claim-once queue of things to send, and one sender module per kind."""

@@ -1,0 +1,1 @@
+"""Replies: drafting from templates in the sandbox, platform lengths, which links are safe."""

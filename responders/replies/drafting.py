@@ -1,0 +1,140 @@
+"""Reply drafting: find the template for a kind, tone and platform, render it in Jinja2's sandbox.
+
+Rendering is pure (the template source is passed in or read once at the edge) and refuses a reply
+that is over the platform's limit. Replies are plain text for the platforms, so no HTML escaping
+here; every page that shows a reply escapes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
+
+from responders.replies.lengths import Length, measure
+from responders.replies.sandbox import TemplateLimitError, bounded_render, make_environment
+from responders.results import Result
+
+REPLY_KINDS = ("apology", "outreach", "solution", "follow_up", "compensation")
+TONES = ("warm", "formal")
+MAX_TEMPLATE_CHARS = 20_000
+
+_ENV = make_environment()
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered reply and its length on the target platform."""
+
+    text: str
+    length: Length
+
+
+def template_candidates(kind: str, tone: str, platform: str) -> list[str]:
+    """File names to try, most specific first (kind.tone.platform ... kind)."""
+    return [
+        f"{kind}.{tone}.{platform}.j2",
+        f"{kind}.{platform}.j2",
+        f"{kind}.{tone}.j2",
+        f"{kind}.j2",
+    ]
+
+
+def find_template(folder: Path, kind: str, tone: str = "warm", platform: str = "") -> Path | None:
+    """The most specific reply template file for a kind, tone and platform, if any."""
+    for name in template_candidates(kind, tone, platform):
+        path = folder / "replies" / name
+        if path.is_file():
+            return path
+    return None
+
+
+def list_templates(folder: Path) -> list[str]:
+    """Names of the reply templates in `folder`/replies (without the .j2 suffix)."""
+    return sorted(p.name.removesuffix(".j2") for p in (folder / "replies").glob("*.j2"))
+
+
+def render_source(source: str, variables: dict[str, Any]) -> Result[str]:
+    """Render template text in the sandbox; unsafe access or a missing variable is a failure."""
+    if len(source) > MAX_TEMPLATE_CHARS:
+        return Result.failure(f"the template is too long ({len(source)} > {MAX_TEMPLATE_CHARS})")
+    try:
+        text = bounded_render(_ENV, source, variables)
+    except TemplateLimitError as exc:
+        return Result.failure(f"the template does too much{_where(exc)}: {exc}")
+    except SecurityError as exc:
+        return Result.failure(f"this template is not allowed: {exc}")
+    except UndefinedError as exc:
+        known = ", ".join(sorted(variables))
+        return Result.failure(f"unknown variable in the template ({exc.message}); known: {known}")
+    except TemplateSyntaxError as exc:
+        return Result.failure(f"template syntax error on line {exc.lineno}: {exc.message}")
+    except TemplateError as exc:
+        return Result.failure(f"the template could not be rendered{_where(exc)}: {exc}")
+    except RecursionError as exc:
+        return Result.failure(f"the template calls itself too deeply{_where(exc)}")
+    except MemoryError as exc:
+        return Result.failure(f"the template needs too much memory{_where(exc)}")
+    except Exception as exc:  # staff-typed text: any error is a message to them, never a 500
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        return Result.failure(f"the template could not be rendered{_where(exc)}: {reason}")
+    return Result.success(text.strip())
+
+
+def _where(exc: BaseException) -> str:
+    """' on line N' of the template where `exc` was raised, from Jinja's rewritten traceback."""
+    line = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno  # keep the innermost template frame
+        tb = tb.tb_next
+    return f" on line {line}" if line else ""
+
+
+def render_reply(source: str, variables: dict[str, Any], platform: str) -> Result[Rendered]:
+    """Render a reply for `platform`; refuse it (with its length) if it is over the limit."""
+    rendered = render_source(source, variables)
+    if not rendered.ok or rendered.value is None:
+        return Result.failure(rendered.error)
+    length = measure(rendered.value, platform)
+    if length.over:
+        return Result.failure(
+            f"the reply is too long for {platform}: {length.describe()};"
+            f" shorten it by {length.count - length.limit}"
+        )
+    return Result.success(Rendered(rendered.value, length))
+
+
+def reply_variables(
+    *,
+    customer: str,
+    brand: str,
+    category: str,
+    signature: str = "",
+    staff: str = "",
+    offer: str = "",
+    case_id: int | None = None,
+    platform: str = "",
+    post_url: str = "",
+    solution: str = "",
+) -> dict[str, Any]:
+    """The variables every reply template may use."""
+    handle = customer if not customer or customer.startswith("@") else f"@{customer}"
+    return {
+        "customer": customer,
+        "handle": handle,
+        "brand": brand,
+        "category": category.replace("_", " "),
+        "signature": signature,
+        "staff": staff,
+        "offer": offer,
+        "case_id": case_id or 0,
+        "platform": platform,
+        "post_url": post_url,
+        # What was done to fix it (the solution templates have a fallback when it is empty).
+        "solution": solution,
+    }

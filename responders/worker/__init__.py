@@ -1,0 +1,1 @@
+"""The background worker: the schedule (scheduler) and the answer-side jobs it runs (jobs)."""

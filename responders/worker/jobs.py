@@ -1,0 +1,102 @@
+"""The worker's jobs of the answer side: importable "module:function", picklable args only.
+
+APScheduler stores each job by reference in the database, so these functions take only the
+config path (and a channel key) and load what they need through `monitor.jobs.context`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from monitor import jobs, leases
+from monitor.mention import utcnow
+from responders.alerts.digest import queue_digests
+from responders.alerts.mail import queue_alerts
+from responders.cases import lifecycle
+from responders.outbox.dispatch import SENDERS, process_due
+
+
+def send_emails(config_path: str) -> None:
+    """Queue pending alerts (under the "alerts" lease) and send due e-mails right away."""
+    ctx = jobs.context(config_path)
+    owner = jobs.worker_id()
+    now = utcnow()
+    seconds = ctx.settings.worker.lease_seconds
+    with ctx.factory() as session, session.begin():
+        mine = leases.try_acquire(session, "alerts", owner, seconds, now)
+    if mine:
+        try:
+            queue_alerts(ctx.settings, ctx.factory, now)
+        finally:
+            with ctx.factory() as session, session.begin():
+                leases.release(session, "alerts", owner, utcnow())
+    _drain(config_path, ("email",))
+
+
+def _drain(config_path: str, kinds: tuple[str, ...], rounds: int = 10) -> None:
+    ctx = jobs.context(config_path)
+    for _ in range(rounds):
+        done = process_due(
+            ctx.settings,
+            ctx.factory,
+            jobs.worker_id(),
+            kinds,
+            lease_seconds=ctx.settings.worker.lease_seconds,
+        )
+        if not done:
+            return
+
+
+def poll_job(config_path: str, key: str) -> None:
+    """Poll a channel; if anything new arrived, mail its alerts now rather than at the next run."""
+    reports = jobs.poll_channel(jobs.context(config_path), key, jobs.worker_id())
+    if reports and any(r.cases_opened or r.cases_attached for r in reports):
+        send_emails(config_path)
+
+
+def outbox_job(config_path: str) -> None:
+    """Send every due outbox item (replies and e-mails) this worker can claim."""
+    _drain(config_path, tuple(SENDERS))
+
+
+def alerts_job(config_path: str) -> None:
+    """Turn new and held alerts into e-mails and send them."""
+    send_emails(config_path)
+
+
+def spike_job(config_path: str) -> None:
+    """Watch for spikes and viral posts; mail a crisis alert at once."""
+    if jobs.watch(jobs.context(config_path), jobs.worker_id()):
+        send_emails(config_path)
+
+
+def _leased(config_path: str, name: str, run: Callable[[datetime], object]) -> None:
+    ctx = jobs.context(config_path)
+    owner = jobs.worker_id()
+    now = utcnow()
+    with ctx.factory() as session, session.begin():
+        if not leases.try_acquire(session, name, owner, ctx.settings.worker.lease_seconds, now):
+            return
+    try:
+        run(now)
+    finally:
+        with ctx.factory() as session, session.begin():
+            leases.release(session, name, owner, utcnow())
+
+
+def follow_ups_job(config_path: str) -> None:
+    """Bring cases whose follow-up is due back into the queue (responders.cases.lifecycle)."""
+    ctx = jobs.context(config_path)
+    _leased(
+        config_path,
+        "follow_ups",
+        lambda now: lifecycle.due_follow_ups(ctx.settings, ctx.factory, now),
+    )
+
+
+def digest_job(config_path: str) -> None:
+    """Queue each brand's daily digest once it is due, then send it."""
+    ctx = jobs.context(config_path)
+    _leased(config_path, "digest", lambda now: queue_digests(ctx.settings, ctx.factory, now))
+    _drain(config_path, ("email",))
