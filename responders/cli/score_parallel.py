@@ -3,7 +3,7 @@
 The parent reads the file in chunks (whole JSONL lines, or parsed CSV rows), hands each chunk
 to a worker process, and writes the results back in input order as they return. At most
 `IN_FLIGHT_PER_WORKER` chunks per worker are out at once, so memory stays flat however large
-the input. A worker scores its chunk with the single-process code (`score_cmd`) into memory and
+the input. A worker scores its chunk with the single-process code (`score_run`) into memory and
 returns the result text, the quarantine text and its warnings; the parent applies the warning
 cap across the whole file, so stdout, stderr, quarantine and the counts are byte for byte those
 of `--workers 1`.
@@ -25,11 +25,11 @@ from typing import Any
 
 from monitor.records import Row, iter_rows
 from responders.cli.common import usable_cpus
-from responders.cli.score_cmd import (
+from responders.cli.score_run import (
     MAX_WARNINGS,
+    ScoreRun,
     ScoreStats,
-    _row_size,
-    _Run,
+    row_size,
     score_jsonl_lines,
     score_rows,
 )
@@ -84,7 +84,7 @@ def _score_chunk(kind: str, payload: Any, start: int) -> ChunkResult:
     out = io.StringIO()
     quarantine = io.StringIO() if _STATE["quarantine"] else None
     warnings: list[str] = []
-    run = _Run(
+    run = ScoreRun(
         _STATE["path"], out, _STATE["brand_handles"], quarantine, warnings.append, _STATE["now"]
     )
     run.warn_limit = sys.maxsize  # the parent knows how many came before and applies the cap
@@ -122,7 +122,7 @@ def _csv_chunks(path: Path) -> Iterator[tuple[tuple[str, Any, int], int]]:
     size = 0
     for row in iter_rows(path, "csv"):
         rows.append(row)
-        size += _row_size(row)
+        size += row_size(row)
         if len(rows) >= CHUNK_ROWS:
             yield ("csv", rows, 0), size
             rows, size = [], 0
@@ -138,7 +138,7 @@ def _context() -> Any:
 
 
 def score_parallel(
-    run: _Run, fmt: str, workers: int, progress: Callable[[int], None] | None
+    run: ScoreRun, fmt: str, workers: int, progress: Callable[[int], None] | None
 ) -> ScoreStats:
     """Score `run.path` with `workers` processes into `run.out` (and its quarantine), in order."""
     chunks = _jsonl_chunks(run.path) if fmt == "jsonl" else _csv_chunks(run.path)
@@ -162,7 +162,7 @@ def score_parallel(
 
 
 def _write(
-    run: _Run,
+    run: ScoreRun,
     result: AsyncResult[ChunkResult],
     size: int,
     progress: Callable[[int], None] | None,

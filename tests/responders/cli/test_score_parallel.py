@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 import responders.cli.score_cmd  # noqa: F401  (registers the command)
 from responders.cli import app, load_commands, score_parallel
 from responders.cli.common import usable_cpus
-from responders.cli.score_cmd import MAX_WARNINGS
+from responders.cli.score_run import MAX_WARNINGS
 
 load_commands([])
 PREFIX = ["score"] if len(app.registered_commands) > 1 or app.registered_callback else []
