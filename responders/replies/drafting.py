@@ -1,5 +1,10 @@
 """Reply drafting: find the template for a kind, tone and platform, render it in Jinja2's sandbox.
 
+The shipped templates are one file per kind and tone (`apology.j2`, `apology.formal.j2`); the
+platform's shorter text is a `{% if platform == "x" %}` block inside (templates/README.md). A
+per-platform file (`apology.x.j2`, `apology.formal.bluesky.j2`) still wins over the generic one, so
+templates staff edited in the older one-file-per-platform layout keep working.
+
 Rendering is pure (the template source is passed in or read once at the edge) and refuses a reply
 that is over the platform's limit. Replies are plain text for the platforms, so no HTML escaping
 here; every page that shows a reply escapes it.
@@ -34,7 +39,11 @@ class Rendered:
 
 
 def template_candidates(kind: str, tone: str, platform: str) -> list[str]:
-    """File names to try, most specific first (kind.tone.platform ... kind)."""
+    """File names to try, most specific first (kind.tone.platform ... kind).
+
+    The shipped folder has only `kind.j2` and `kind.tone.j2`; the platform names are kept for
+    staff-edited per-platform files, which win over the generic file of the tone.
+    """
     return [
         f"{kind}.{tone}.{platform}.j2",
         f"{kind}.{platform}.j2",
@@ -95,18 +104,37 @@ def _where(exc: BaseException) -> str:
     return f" on line {line}" if line else ""
 
 
-def render_reply(source: str, variables: dict[str, Any], platform: str) -> Result[Rendered]:
-    """Render a reply for `platform`; refuse it (with its length) if it is over the limit."""
+def render_measured(
+    source: str, variables: dict[str, Any], platform: str, *, public: bool = True
+) -> Result[Rendered]:
+    """Render a reply and measure it on `platform`, over the limit or not (the caller decides).
+
+    A reply that is not posted in public (a DM, or one staff post themselves) has no limit: its length
+    is counted with limit 0.
+    """
     rendered = render_source(source, variables)
     if not rendered.ok or rendered.value is None:
         return Result.failure(rendered.error)
     length = measure(rendered.value, platform)
+    if not public:
+        length = Length(length.count, 0, length.unit)
+    return Result.success(Rendered(rendered.value, length))
+
+
+def render_reply(
+    source: str, variables: dict[str, Any], platform: str, *, public: bool = True
+) -> Result[Rendered]:
+    """Render a reply for `platform`; refuse a public one (with its length) over the limit."""
+    measured = render_measured(source, variables, platform, public=public)
+    if not measured.ok or measured.value is None:
+        return measured
+    length = measured.value.length
     if length.over:
         return Result.failure(
             f"the reply is too long for {platform}: {length.describe()};"
             f" shorten it by {length.count - length.limit}"
         )
-    return Result.success(Rendered(rendered.value, length))
+    return measured
 
 
 def reply_variables(
@@ -122,7 +150,11 @@ def reply_variables(
     post_url: str = "",
     solution: str = "",
 ) -> dict[str, Any]:
-    """The variables every reply template may use."""
+    """The variables every reply template may use (listed in templates/README.md).
+
+    `platform` is the case's platform name ("x", "bluesky", "mastodon", ...): the templates'
+    platform blocks test it, so it must be the platform the reply is measured and posted on.
+    """
     handle = customer if not customer or customer.startswith("@") else f"@{customer}"
     return {
         "customer": customer,

@@ -110,11 +110,11 @@ def test_templates_render_without_the_optional_variables(
 @pytest.mark.parametrize(
     ("kind", "tone", "platform", "expected"),
     [
-        ("apology", "warm", "x", "apology.x.j2"),
-        ("apology", "formal", "x", "apology.formal.x.j2"),
-        ("apology", "warm", "bluesky", "apology.bluesky.j2"),
-        ("outreach", "formal", "bluesky", "outreach.formal.bluesky.j2"),
-        ("solution", "formal", "mastodon", "solution.formal.j2"),  # no Mastodon variant needed
+        ("apology", "warm", "x", "apology.j2"),  # one file; its platform block picks the text
+        ("apology", "formal", "x", "apology.formal.j2"),
+        ("apology", "warm", "bluesky", "apology.j2"),
+        ("outreach", "formal", "bluesky", "outreach.formal.j2"),
+        ("solution", "formal", "mastodon", "solution.formal.j2"),
         ("follow_up", "warm", "reddit", "follow_up.j2"),
         ("compensation", "warm", "hackernews", "compensation.j2"),
     ],
@@ -127,12 +127,48 @@ def test_the_most_specific_template_is_chosen(
     assert template_candidates(kind, tone, platform)[0] == f"{kind}.{tone}.{platform}.j2"
 
 
-def test_every_kind_has_both_tones_and_short_variants() -> None:
+def test_every_kind_has_both_tones_with_a_block_for_each_short_platform() -> None:
     names = set(list_templates(TEMPLATES))
-    for kind in REPLY_KINDS:
-        for tone_part in ("", ".formal"):
-            for platform_part in ("", ".x", ".bluesky"):
-                assert f"{kind}{tone_part}{platform_part}" in names
+    assert names == {f"{kind}{tone}" for kind in REPLY_KINDS for tone in ("", ".formal")}
+    for name in names:
+        text = (TEMPLATES / "replies" / f"{name}.j2").read_text(encoding="utf-8")
+        assert '{% if platform == "x" %}' in text and '{% elif platform == "bluesky" %}' in text
+
+
+# A deployment whose staff edited the old per-platform files (kind.x.j2, kind.tone.platform.j2).
+STAFF_EDITED = {
+    "apology.x.j2": "{{ handle }} staff's own X apology for the {{ category }} problem.",
+    "apology.formal.bluesky.j2": "{{ handle }} staff's own formal Bluesky one.",
+}
+
+
+@pytest.mark.parametrize(
+    ("tone", "platform", "expected", "text"),
+    [
+        ("warm", "x", "apology.x.j2", "@pat staff's own X apology for the delivery problem."),
+        ("formal", "bluesky", "apology.formal.bluesky.j2", "@pat staff's own formal Bluesky one."),
+        # A platform file wins over the generic file of the tone, as it always did.
+        ("formal", "x", "apology.x.j2", "@pat staff's own X apology for the delivery problem."),
+        # Platforms without an old file get the generic file and its platform block.
+        ("warm", "bluesky", "apology.j2", "@pat We're sorry: this delivery problem is our mistake"),
+        ("formal", "mastodon", "apology.formal.j2", "@pat We apologise. The delivery problem"),
+    ],
+)
+def test_staff_edited_old_style_platform_files_keep_winning(
+    tmp_path: Path, tone: str, platform: str, expected: str, text: str
+) -> None:
+    folder = tmp_path / "replies"
+    folder.mkdir()
+    for name in ("apology.j2", "apology.formal.j2"):
+        (folder / name).write_text((TEMPLATES / "replies" / name).read_text(encoding="utf-8"))
+    for name, source in STAFF_EDITED.items():
+        (folder / name).write_text(source, encoding="utf-8")
+    path = find_template(tmp_path, "apology", tone, platform)
+    assert path is not None and path.name == expected
+    values = variables(platform, customer="pat", category="delivery", signature="")
+    result = render_reply(path.read_text(encoding="utf-8"), values, platform)
+    assert result.ok and result.value is not None, result.error
+    assert result.value.text.startswith(text)
 
 
 @pytest.mark.parametrize(
