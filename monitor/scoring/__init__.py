@@ -16,6 +16,7 @@ from monitor.scoring.cues import Cues, normalize
 from monitor.scoring.passes import Phrases, scan
 from monitor.scoring.sentiment import compound
 from monitor.scoring.severity import SEVERITIES, assess, severity_rank
+from monitor.scoring.thresholds import is_negative, is_positive
 
 __all__ = [
     "CATEGORIES",
@@ -73,11 +74,12 @@ def complaint_points(sentiment: float, cues: Cues, urgent: bool = False) -> int:
         or cues.address
         or cues.problem_question
     )
+    negative = is_negative(sentiment)
     if sentiment <= -0.5:
         points += 2 if spoken else 1
-    elif sentiment <= -0.05:
+    elif negative:
         points += 1
-    troubled = bool(cues.breach or cues.problem or cues.sarcasm) or sentiment <= -0.05
+    troubled = bool(cues.breach or cues.problem or cues.sarcasm) or negative
     if cues.waiting:
         points += 1
     if cues.problem_question:
@@ -164,9 +166,9 @@ def judge(
     )
     flagged = complaint or (sentiment <= NEGATIVE_FLAG and severity != "none")
     reasons: list[str] = []
-    if sentiment <= -0.05:
+    if is_negative(sentiment):
         reasons.append(f"negative sentiment {sentiment:.2f}")
-    elif sentiment >= 0.05:
+    elif is_positive(sentiment):
         reasons.append(f"positive sentiment {sentiment:.2f}")
     # Each family is usually empty: test before building a generator for it.
     if cues.breach:

@@ -1,4 +1,5 @@
-"""Fast alternations: branches grouped by their possible first character.
+"""Fast alternations (branches grouped by their possible first character), and which group a
+phrase found by one came from.
 
 Python's `re` tries the branches of an alternation one by one at every position, so a few
 hundred cue phrases cost ~1 µs per word. Grouping the branches under a look-ahead on their first
@@ -9,19 +10,40 @@ character keep their order, so "earlier branch wins at the same position" still 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 
 _DIGITS = frozenset("0123456789")
 
 
-def split_top(source: str) -> list[str]:
-    """Split a regex source on its top-level `|` (not inside groups or classes)."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
+def classifier(groups: Iterable[tuple[str, Iterable[str]]], default: str) -> Callable[[str], str]:
+    """A cached lookup: the name of the first group whose alternation matches a whole phrase.
+
+    The shared scan finds phrases of many groups in one alternation; this tells which group a
+    found phrase came from (`default` when none matches it whole).
+    """
+    compiled = tuple((name, re.compile("|".join(sources))) for name, sources in groups)
+
+    @lru_cache(maxsize=4096)
+    def name_of(phrase: str) -> str:
+        for name, pattern in compiled:
+            if pattern.fullmatch(phrase):
+                return name
+        return default
+
+    return name_of
+
+
+def _syntax(source: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Index and character of each `(`, `)` and `|` from `start` that is regex syntax.
+
+    Escaped characters and the insides of character classes are skipped.
+    """
     escaped = in_class = False
-    for ch in source:
+    for i in range(start, len(source)):
+        ch = source[i]
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -30,16 +52,23 @@ def split_top(source: str) -> list[str]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
+        elif ch in "()|":
+            yield i, ch
+
+
+def split_top(source: str) -> list[str]:
+    """Split a regex source on its top-level `|` (not inside groups or classes)."""
+    parts: list[str] = []
+    depth = begin = 0
+    for i, ch in _syntax(source):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current))
+        elif depth == 0:
+            parts.append(source[begin:i])
+            begin = i + 1
+    parts.append(source[begin:])
     return parts
 
 
@@ -98,18 +127,8 @@ def _first(items: list) -> frozenset[str] | None:
 def _group_end(source: str, start: int) -> int:
     """Index just past the `)` closing the group opened at `start`."""
     depth = 0
-    escaped = in_class = False
-    for i in range(start, len(source)):
-        ch = source[i]
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
+    for i, ch in _syntax(source, start):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1

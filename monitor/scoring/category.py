@@ -4,8 +4,7 @@ whenever it appears at all (a burn or a data breach outranks a late parcel)."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from monitor.scoring._regex import classifier
 
 CATEGORIES = (
     "safety",
@@ -60,23 +59,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
 }
 
 CATEGORY_SOURCES = tuple(p for v in _WORDS.values() for p in v)
-_EACH = tuple((name, re.compile("|".join(parts))) for name, parts in _WORDS.items())
+_category_of = classifier(_WORDS.items(), "other")
 _ORDER = {name: i for i, name in enumerate(CATEGORIES)}
-
-
-@lru_cache(maxsize=4096)
-def _category_of(phrase: str) -> str:
-    for name, pattern in _EACH:
-        if pattern.fullmatch(phrase):
-            return name
-    return "other"
-
-
-def categorize(lower: str) -> tuple[str, str]:
-    """(category, the word that decided it) for lower-cased text; ("other", "") if nothing."""
-    from monitor.scoring.passes import scan  # passes is built from this module's phrases
-
-    return scan(lower).category()
 
 
 def category_from(phrases: list[str]) -> tuple[str, str]:

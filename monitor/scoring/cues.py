@@ -1,6 +1,6 @@
 """Complaint cues: the words people use when a company broke an expectation.
 
-All families are matched in one pass over the lower-cased text (monitor.scoring.passes).
+All families are matched in one pass over the lower-cased text (monitor.scoring.passes.find_cues).
 Families, in the order the alternation tries them (earlier wins at the same position, so
 "no problem" is read as a negated cue before "problem" is read as a problem word):
 
@@ -15,9 +15,9 @@ Families, in the order the alternation tries them (earlier wins at the same posi
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import NamedTuple
+
+from monitor.scoring._regex import classifier
 
 NEGATED = (
     r"no (?:problems?|issues?|complaints?|worries|trouble)",
@@ -242,21 +242,12 @@ _FAMILIES = (
     ("q", QUESTION),
 )
 
-_KEYS = tuple(key for key, _ in _FAMILIES)
 # Every family in one alternation, in the order above (earlier wins at the same position).
 CUE_SOURCES = tuple(p for _, fam in _FAMILIES for p in fam)
 # Who and what a post is about overlap other cues ("are you guys aware", "my flight was
 # cancelled"), so the brand addressed and the writer's issue nouns get a pass of their own.
 TARGET_SOURCES = (*ADDRESS, *ISSUE)
-_FAMILY_RES = tuple((key, re.compile("|".join(fam))) for key, fam in _FAMILIES)
-
-
-@lru_cache(maxsize=4096)
-def _family(phrase: str) -> str:
-    for key, pattern in _FAMILY_RES:
-        if pattern.fullmatch(phrase):
-            return key
-    return "p"
+_family = classifier(_FAMILIES, "p")
 
 
 class Cues(NamedTuple):
@@ -288,13 +279,6 @@ def normalize(text: str) -> str:
     if "\u2019" in lower:
         lower = lower.replace("\u2019", "'")
     return lower
-
-
-def find_cues(lower: str) -> Cues:
-    """All cues in already-normalized text (one shared scan; see monitor.scoring.passes)."""
-    from monitor.scoring.passes import scan  # passes is built from this module's phrases
-
-    return scan(lower).cues()
 
 
 def cues_from(lower: str, phrases: list[str], targets: list[str]) -> Cues:

@@ -2,6 +2,8 @@
 
 `scan(lower)` tokenises the lower-cased text once (see `_scan`); each pass is then matched
 only where it is asked for, so a post that is not flagged never pays for its category.
+This is the one module that combines the phrase tables (cues, category, severity, spam): they
+import nothing from here, so the layers run _regex/_scan -> tables -> passes -> the package.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class Phrases:
         self._hits = _hits(lower)
 
     def cues(self) -> cues.Cues:
-        """The complaint cues (see `cues.find_cues`)."""
+        """The complaint cues (see `find_cues`)."""
         hits = self._hits
         if not hits:
             return cues.cues_from(self.lower, [], [])
@@ -43,7 +45,7 @@ class Phrases:
         return cues.cues_from(lower, _matches(lower, hits, _CUE), _matches(lower, hits, _TARGET))
 
     def spam(self) -> str:
-        """The first spam phrase, or "" (see `spam.spam_phrase`)."""
+        """The first spam phrase, or "" (see `spam_phrase`)."""
         found = _matches(self.lower, self._hits, _SPAM, True) if self._hits else []
         return found[0] if found else ""
 
@@ -54,7 +56,7 @@ class Phrases:
         return tuple(dict.fromkeys(_matches(self.lower, self._hits, _URGENCY)))
 
     def category(self) -> tuple[str, str]:
-        """(category, the word that decided it) (see `category.categorize`)."""
+        """(category, the word that decided it) (see `categorize`)."""
         if not self._hits:
             return "other", ""
         return category.category_from(_matches(self.lower, self._hits, _CATEGORY))
@@ -63,3 +65,23 @@ class Phrases:
 def scan(lower: str) -> Phrases:
     """Tokenise lower-cased text once for all the phrase passes."""
     return Phrases(lower)
+
+
+def find_cues(lower: str) -> cues.Cues:
+    """All complaint cues in already-normalized text (see `cues.normalize`)."""
+    return scan(lower).cues()
+
+
+def urgency_words(lower: str) -> tuple[str, ...]:
+    """The urgency words in lower-cased text, first occurrence order, deduplicated."""
+    return scan(lower).urgency()
+
+
+def spam_phrase(lower: str) -> str:
+    """The phrase that makes lower-cased text look like spam or a promotion; "" if none."""
+    return scan(lower).spam()
+
+
+def categorize(lower: str) -> tuple[str, str]:
+    """(category, the word that decided it) for lower-cased text; ("other", "") if nothing."""
+    return scan(lower).category()

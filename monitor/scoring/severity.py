@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import re
 
+from monitor.scoring.thresholds import is_negative
+
 SEVERITIES = ("none", "low", "medium", "high", "critical")
-# Below this engagement (likes + 2 replies + 3 reposts) a post's age changes nothing.
+# Followers and engagement (see `engagement`) worth 3, 2 and 1 points.
+REACH_LADDER = (100_000, 10_000, 1_000)
+ENGAGEMENT_LADDER = (1_000, 100, 20)
+# Below this engagement a post's age changes nothing.
 VELOCITY_MIN_ENGAGEMENT = 20
 _RANK = {name: i for i, name in enumerate(SEVERITIES)}
 
@@ -44,11 +49,15 @@ def severity_rank(severity: str) -> int:
     return _RANK.get(severity, 0)
 
 
-def urgency_words(lower: str) -> tuple[str, ...]:
-    """The urgency words in lower-cased text, first occurrence order, deduplicated."""
-    from monitor.scoring.passes import scan  # passes is built from this module's phrases
+def engagement(likes: int, replies: int, reposts: int) -> int:
+    """A post's engagement: a like counts 1, a reply 2, a repost 3."""
+    return likes + 2 * replies + 3 * reposts
 
-    return scan(lower).urgency()
+
+def _rung(value: int, ladder: tuple[int, int, int]) -> int:
+    """3, 2 or 1 points for reaching the first, second or third step of `ladder`, else 0."""
+    high, mid, low = ladder
+    return 3 if value >= high else 2 if value >= mid else 1 if value >= low else 0
 
 
 def assess(
@@ -69,7 +78,7 @@ def assess(
     (3 for harm, law or a breach), direct address 1. Levels: 1-2 low, 3-4 medium, 5-6 high,
     7+ critical.
     """
-    negative = sentiment <= -0.05
+    negative = is_negative(sentiment)
     if not complaint and not negative and not urgent:
         return "none", []
     reasons: list[str] = []
@@ -78,25 +87,17 @@ def assess(
         points += 2
     elif sentiment <= -0.3 or (negative and not complaint):
         points += 1
-    if followers >= 100_000:
-        points += 3
-    elif followers >= 10_000:
-        points += 2
-    elif followers >= 1_000:
-        points += 1
-    if followers >= 1_000:
+    reach = _rung(followers, REACH_LADDER)
+    if reach:
+        points += reach
         reasons.append(f"reach: {followers:,} followers")
-    engagement = likes + 2 * replies + 3 * reposts
-    if engagement >= 1_000:
-        points += 3
-    elif engagement >= 100:
-        points += 2
-    elif engagement >= 20:
-        points += 1
-    if engagement >= 20:
+    engaged = engagement(likes, replies, reposts)
+    stir = _rung(engaged, ENGAGEMENT_LADDER)
+    if stir:
+        points += stir
         reasons.append(f"engagement: {likes:,} likes, {replies:,} replies, {reposts:,} reposts")
-    if age_hours is not None and engagement >= VELOCITY_MIN_ENGAGEMENT:
-        per_hour = engagement / max(age_hours, 0.25)
+    if age_hours is not None and engaged >= VELOCITY_MIN_ENGAGEMENT:
+        per_hour = engaged / max(age_hours, 0.25)
         if per_hour >= 50:
             points += 1
             reasons.append(f"velocity: {per_hour:,.0f} interactions an hour")

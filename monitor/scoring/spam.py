@@ -1,7 +1,8 @@
 """Spam and promotion: get-rich posts, crypto giveaways, press releases, phishing "rewards".
 
 Such posts mention the brand but nobody there is a customer to recover, so they are never
-flagged. The phrases are general marketing and scam language, not any one brand's.
+flagged. The phrases are general marketing and scam language, not any one brand's; the shared
+scan matches them (monitor.scoring.passes.spam_phrase).
 """
 
 from __future__ import annotations
@@ -29,10 +30,3 @@ SPAM = (
     r"(?:buy|get|gain) (?:\d+k? )?(?:real )?(?:followers|likes|subscribers)|"
     r"(?:check out|visit) my (?:profile|bio|page)|link in (?:my )?bio",
 )
-
-
-def spam_phrase(lower: str) -> str:
-    """The phrase that makes lower-cased text look like spam or a promotion; "" if none."""
-    from monitor.scoring.passes import scan  # passes is built from this module's phrases
-
-    return scan(lower).spam()

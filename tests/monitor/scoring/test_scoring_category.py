@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.scoring import CATEGORIES, score_text
-from monitor.scoring.category import categorize
+from monitor.scoring.passes import categorize
 
 CASES = [
     ("my parcel never arrived, the courier says delivered", "delivery"),

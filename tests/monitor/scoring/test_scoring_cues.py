@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from monitor.scoring import score_text
-from monitor.scoring.cues import find_cues, normalize
+from monitor.scoring.cues import normalize
+from monitor.scoring.passes import find_cues
 
 COMPLAINTS = [
     ("my order never arrived", "never arrived"),

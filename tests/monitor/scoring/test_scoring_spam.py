@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.scoring import score_text
-from monitor.scoring.spam import spam_phrase
+from monitor.scoring.passes import spam_phrase
 
 SPAM = [
     ("I made $5,000 this week from home, ask me how 💸 #kettlebird", "i made $5,000"),
