@@ -1,0 +1,1 @@
+"""The review-queue web app: routes, pages and their helpers (FastAPI)."""
