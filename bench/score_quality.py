@@ -4,7 +4,7 @@
 
 - complaints/complaints-data.csv (Preotiuc-Pietro et al., ACL 2019; no header: tweet_id, text,
   label, domain; label 1 = complaint): precision, recall and F1 of `flagged` for the complaint
-  class, overall and per domain, next to plain VADER (compound < -0.05 = flagged).
+  class, overall and per domain, next to plain VADER (compound <= -0.05 = flagged, `is_negative`).
 - sanders_twitter/full-corpus.csv (header Topic, Sentiment, TweetId, TweetDate, TweetText):
   'negative' = should be flagged, 'positive' and 'neutral' = should not; 'irrelevant' rows
   (not about the topic, many not in English) are left out of the figures and reported apart
@@ -28,8 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from monitor.scoring import score_text  # noqa: E402
 from monitor.scoring.sentiment import analyzer  # noqa: E402
-
-VADER_THRESHOLD = -0.05
+from monitor.scoring.thresholds import is_negative  # noqa: E402
 
 
 class Counts:
@@ -87,14 +86,14 @@ def complaints(path: Path) -> dict:
             _id, text, label, domain = row[:4]
             actual = label.strip() == "1"
             mine = score_text(text).flagged
-            plain = polarity(text)["compound"] < VADER_THRESHOLD
+            plain = is_negative(polarity(text)["compound"])
             ours.add(mine, actual)
             vader.add(plain, actual)
             per_domain[domain].add(mine, actual)
             per_domain_vader[domain].add(plain, actual)
     print(f"complaints ({path}):")
     print(_line("makegood flagged", ours))
-    print(_line("plain VADER < -0.05", vader))
+    print(_line("plain VADER <= -0.05", vader))
     print("  per domain (makegood | plain VADER):")
     for domain in sorted(per_domain):
         a, b = per_domain[domain].figures(), per_domain_vader[domain].figures()
@@ -135,11 +134,11 @@ def sanders(path: Path) -> dict:
                 continue
             actual = sentiment == "negative"
             ours.add(mine, actual)
-            vader.add(polarity(text)["compound"] < VADER_THRESHOLD, actual)
+            vader.add(is_negative(polarity(text)["compound"]), actual)
             per_topic[(row.get("Topic") or "").strip()].add(mine, actual)
     print(f"sanders ({path}); negative = should flag; 'irrelevant' rows left out:")
     print(_line("makegood flagged", ours))
-    print(_line("plain VADER < -0.05", vader))
+    print(_line("plain VADER <= -0.05", vader))
     for topic in sorted(per_topic):
         print(_line(f"  topic {topic}", per_topic[topic]))
     share = irrelevant_flagged / irrelevant if irrelevant else 0.0

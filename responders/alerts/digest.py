@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.scoring.thresholds import is_negative
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
 from responders.alerts.mail import EMAIL_MAX_ATTEMPTS, message_id, recipients_for, render
@@ -74,7 +75,11 @@ def figures(session: Session, brand: BrandSettings, now: datetime) -> DigestFigu
         )
     ).all()
     threshold = brand.win_back_threshold
-    won = sum(1 for w, later in closed if w is not None and w >= threshold and (later or 0) > -0.05)
+    won = sum(
+        1
+        for w, later in closed
+        if w is not None and w >= threshold and not is_negative(later or 0.0)
+    )
     incidents = session.scalar(
         select(func.count()).where(m.Incident.brand == brand.name, m.Incident.resolved_at.is_(None))
     )

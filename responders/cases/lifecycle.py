@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor import store
 from monitor.mention import utcnow
+from monitor.scoring.thresholds import is_negative
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
 from monitor.store import insert_for
@@ -59,7 +60,7 @@ def won_back(case: m.RecoveryCase, threshold: float) -> bool | None:
     """Whether the author came back warmer by at least `threshold` (None: nothing heard yet)."""
     if case.win_back is None or case.later_sentiment is None:
         return None
-    return case.win_back >= threshold and case.later_sentiment > -0.05
+    return case.win_back >= threshold and not is_negative(case.later_sentiment)
 
 
 def on_reply_published(

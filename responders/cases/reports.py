@@ -119,14 +119,7 @@ def compute_report(
     report.closed = len(closed)
     report.resolution_rate = _rate(sum(c.outcome == "resolved" for c in closed), len(closed))
     heard = [c for c in current if c.win_back is not None and c.later_sentiment is not None]
-    won = sum(
-        1
-        for c in heard
-        if c.win_back is not None
-        and c.later_sentiment is not None
-        and c.win_back >= win_back_threshold
-        and c.later_sentiment > -0.05
-    )
+    won = sum(1 for c in heard if won_back(c, win_back_threshold))
     report.win_back_rate = _rate(won, len(heard))
     now_counts = Counter(c.root_cause for c in current if c.root_cause)
     before_counts = Counter(c.root_cause for c in previous if c.root_cause)

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
 from monitor.scoring import SEVERITIES
+from monitor.scoring.thresholds import negative_where
 from monitor.storage import models as m
 from responders.cases.review_queue import ACTIVE_SQL, overdue_where
 
-NEGATIVE = -0.05  # VADER's usual threshold for a negative post
 CHART_DAYS = 14
 CHART_W, CHART_H, CHART_PAD = 560, 160, 24
 LABEL_ROOM = 14  # px above the tallest bar for its count
@@ -72,7 +72,7 @@ def negative_volume(session: Session, now: datetime, days: int = CHART_DAYS) -> 
     day = _day_expr(session)
     rows = session.execute(
         select(day, func.count())  # type: ignore[call-overload]
-        .where(m.Mention.created_at >= start, m.Mention.sentiment < NEGATIVE)
+        .where(m.Mention.created_at >= start, negative_where(m.Mention.sentiment))
         .group_by(day)
     ).all()
     counts = {date.fromisoformat(str(d)[:10]): int(n) for d, n in rows if d is not None}
