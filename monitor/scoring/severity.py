@@ -8,7 +8,7 @@ import re
 from monitor.scoring.thresholds import is_negative
 
 SEVERITIES = ("none", "low", "medium", "high", "critical")
-# Followers and engagement (see `engagement`) worth 3, 2 and 1 points.
+# Followers and engagement (see `weighted_engagement`) worth 3, 2 and 1 points.
 REACH_LADDER = (100_000, 10_000, 1_000)
 ENGAGEMENT_LADDER = (1_000, 100, 20)
 # Below this engagement a post's age changes nothing.
@@ -49,8 +49,11 @@ def severity_rank(severity: str) -> int:
     return _RANK.get(severity, 0)
 
 
-def engagement(likes: int, replies: int, reposts: int) -> int:
-    """A post's engagement: a like counts 1, a reply 2, a repost 3."""
+def weighted_engagement(likes: int, replies: int, reposts: int) -> int:
+    """Engagement as severity weighs it: a like 1, a reply 2, a repost 3.
+
+    (Mention.engagement, the plain sum, is a different figure.)
+    """
     return likes + 2 * replies + 3 * reposts
 
 
@@ -91,7 +94,7 @@ def assess(
     if reach:
         points += reach
         reasons.append(f"reach: {followers:,} followers")
-    engaged = engagement(likes, replies, reposts)
+    engaged = weighted_engagement(likes, replies, reposts)
     stir = _rung(engaged, ENGAGEMENT_LADDER)
     if stir:
         points += stir
