@@ -5,6 +5,7 @@ Use them like this in a router module (see routes_queue.py for a full example):
     from fastapi import APIRouter, Depends, Request
     from sqlalchemy.orm import Session
     from monitor.storage import models as m
+    from responders.staff.access import RESPONDER
     from responders.web.deps import (
         csrf_protect, current_user, db_session, render, require_role, templates,
     )
@@ -17,9 +18,10 @@ Use them like this in a router module (see routes_queue.py for a full example):
         return render(request, "recovery/things.html", {"things": [...]})
 
     @router.post("/things", dependencies=[Depends(csrf_protect)])
-    def add(request: Request, user: m.User = Depends(require_role("responder")),
+    def add(request: Request, user: m.User = Depends(require_role(RESPONDER)),
             session: Session = Depends(db_session)):
-        ...; session.commit(); flash(request, "saved"); return see_other("/things")
+        result = add_thing(session, ...)  # a Result
+        return finish(request, session, result, "/things", "saved")
 
 - `db_session` — a SQLAlchemy Session for this request (closed afterwards; commit yourself).
 - `current_user` — the logged-in, active `models.User`; a GET from someone logged out is sent
@@ -36,7 +38,9 @@ Use them like this in a router module (see routes_queue.py for a full example):
   token and flashed messages filled in. `flash(request, text, kind="ok"|"error")` queues a message
   for the next page; `see_other(url)` redirects after a POST; `settings_of(request)` is the
   `Settings`; `result_response(request, result, back)` turns a failed `Result` into a page
-  (409 for a conflict, 400 otherwise).
+  (409 for a conflict, 400 otherwise); `finish(request, session, result, back, message)` ends
+  an action: commit, flash and redirect, or roll back and show the failure.
+- Roles are the constants of `responders.staff.access` (VIEWER, RESPONDER, APPROVER, ADMIN).
 """
 
 from __future__ import annotations
@@ -277,3 +281,28 @@ def commit_or_conflict(request: Request, session: Session, back: str) -> Respons
         session.rollback()
         return result_response(request, Result.failure(CONFLICT, conflict=True), back)
     return None
+
+
+def finish(
+    request: Request, session: Session, result: Result[Any], back: str, message: str
+) -> Response:
+    """End an action: commit, flash `message` and go to `back`; or show why it failed.
+
+    A failed `result` is rolled back and becomes the 400/409 page; so does a conflict that only
+    shows at commit.
+    """
+    if not result.ok:
+        session.rollback()
+        return result_response(request, result, back)
+    if failed := commit_or_conflict(request, session, back):
+        return failed
+    flash(request, message)
+    return see_other(back)
+
+
+def draft_or_404(session: Session, case: m.RecoveryCase, draft_id: int) -> m.ReplyDraft:
+    """The case's draft with that id, or a 404 that says so (a draft of another case too)."""
+    draft = session.get(m.ReplyDraft, draft_id)
+    if draft is None or draft.case_id != case.id:
+        raise HTTPException(404, f"case #{case.id} has no draft #{draft_id}")
+    return draft

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from monitor.storage import models as m
 from responders.cases.review_queue import MAX_ID
+from responders.staff.access import ADMIN
 from responders.staff.accounts import list_users
 from responders.web.deps import db_session, render, require_role
 
@@ -22,7 +23,7 @@ def audit_log(
     before: int = 0,
     actor: str = "",
     action: str = "",
-    user: m.User = Depends(require_role("admin")),
+    user: m.User = Depends(require_role(ADMIN)),
     session: Session = Depends(db_session),
 ) -> Response:
     """The audit trail, newest first, keyset-paginated by id, filterable by actor and action."""
@@ -42,7 +43,7 @@ def audit_log(
 @router.get("/admin/users")
 def users(
     request: Request,
-    user: m.User = Depends(require_role("admin")),
+    user: m.User = Depends(require_role(ADMIN)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Staff accounts and their roles (manage them with `makegood users`)."""

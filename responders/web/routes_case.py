@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from monitor.storage import models as m
 from responders.cases.actions import approve_draft, record_step, reject_draft, save_draft
-from responders.replies.drafting import render_source
-from responders.replies.lengths import measure
+from responders.replies.drafting import render_measured, render_reply
 from responders.results import Result
+from responders.staff.access import APPROVER, RESPONDER, can
 from responders.web import case_data as cd
 from responders.web.deps import (
     case_or_404,
@@ -20,6 +20,8 @@ from responders.web.deps import (
     csrf_protect,
     current_user,
     db_session,
+    draft_or_404,
+    finish,
     flash,
     render,
     require_role,
@@ -29,6 +31,7 @@ from responders.web.deps import (
 )
 
 router = APIRouter()
+APPROVED = "reply approved: it is queued for sending"
 
 
 def _two_person_rule(request: Request, brand: str) -> bool:
@@ -88,7 +91,7 @@ def preview(
     request: Request,
     case_id: int,
     payload: dict[str, Any] = Body(...),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> JSONResponse:
     """Render the editor's text with the case's variables (sandboxed) and count its length."""
@@ -97,22 +100,22 @@ def preview(
     source = str(payload.get("source", ""))
     channel = str(payload.get("channel", "public"))
     variables = cd.case_variables(settings_of(request), case, mention, user)
-    rendered = render_source(source, variables)
+    # Measured, not refused: the editor shows an over-long text with its count.
+    rendered = render_measured(source, variables, case.platform, public=channel == "public")
     if not rendered.ok or rendered.value is None:
         return JSONResponse({"ok": False, "error": rendered.error, "text": "", "length": ""})
-    length = measure(rendered.value, case.platform)
-    over = channel == "public" and length.over
-    describe = length.describe() if channel == "public" else f"{length.count} {length.unit}"
+    length = rendered.value.length  # a DM or manual reply has limit 0: never over
+    over = length.over
     return JSONResponse(
         {
             "ok": not over,
             "error": f"too long for {case.platform}: shorten it by {length.count - length.limit}"
             if over
             else "",
-            "text": rendered.value,
-            "length": describe,
+            "text": rendered.value.text,
+            "length": length.describe(),
             "count": length.count,
-            "limit": length.limit if channel == "public" else 0,
+            "limit": length.limit,
             "over": over,
         }
     )
@@ -127,7 +130,7 @@ def submit_draft(
     source: str = Form(""),
     channel: str = Form("public"),
     action: str = Form("submit"),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Save a draft, submit it for approval, or (approvers) approve it at once."""
@@ -135,13 +138,13 @@ def submit_draft(
     editor = {"template": template, "source": source, "channel": channel}
     if channel not in cd.CHANNELS or action not in ("save", "submit", "approve"):
         raise HTTPException(400, "unknown reply channel or action")
-    if action == "approve" and user.role not in ("approver", "admin"):
-        raise HTTPException(403, f"your role ({user.role}) may not approve; it needs approver")
+    if action == "approve" and not can(user, APPROVER):
+        raise HTTPException(403, f"your role ({user.role}) may not approve; it needs {APPROVER}")
     mention = session.get(m.Mention, case.first_mention_id)
     if mention is None:
         raise HTTPException(409, "this case has no mention to answer")
     variables = cd.case_variables(settings_of(request), case, mention, user)
-    rendered = cd.render_for(source, variables, case.platform, channel)
+    rendered = render_reply(source, variables, case.platform, public=channel == "public")
     if not rendered.ok or rendered.value is None:
         return _case_page(request, session, case, user, editor, rendered.error, 400)
     saved = save_draft(
@@ -168,12 +171,10 @@ def submit_draft(
         if not approved.ok:
             flash(request, f"saved for approval, not approved: {approved.error}", "error")
             return see_other(f"/cases/{case_id}")
-        flash(request, "reply approved: it is queued for sending")
+        flash(request, APPROVED)
         return see_other(f"/cases/{case_id}")
-    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
-        return failed
-    flash(request, "draft saved" if action == "save" else "reply submitted for approval")
-    return see_other(f"/cases/{case_id}")
+    message = "draft saved" if action == "save" else "reply submitted for approval"
+    return finish(request, session, saved, f"/cases/{case_id}", message)
 
 
 def _failed(
@@ -193,25 +194,18 @@ def _failed(
     )
 
 
-def _draft(session: Session, case: m.RecoveryCase, draft_id: int) -> m.ReplyDraft:
-    draft = session.get(m.ReplyDraft, draft_id)
-    if draft is None or draft.case_id != case.id:
-        raise HTTPException(404, f"case #{case.id} has no draft #{draft_id}")
-    return draft
-
-
 @router.post("/cases/{case_id}/drafts/{draft_id}/approve", dependencies=[Depends(csrf_protect)])
 def approve(
     request: Request,
     case_id: int,
     draft_id: int,
     version: int = Form(...),
-    user: m.User = Depends(require_role("approver")),
+    user: m.User = Depends(require_role(APPROVER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Approve a submitted draft: it goes to the outbox."""
     case = case_or_404(session, case_id)
-    draft = _draft(session, case, draft_id)
+    draft = draft_or_404(session, case, draft_id)
     result = approve_draft(
         session,
         case,
@@ -220,13 +214,7 @@ def approve(
         two_person_rule=_two_person_rule(request, case.brand),
         expected_version=version,
     )
-    if not result.ok:
-        session.rollback()
-        return result_response(request, result, f"/cases/{case_id}")
-    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
-        return failed
-    flash(request, "reply approved: it is queued for sending")
-    return see_other(f"/cases/{case_id}")
+    return finish(request, session, result, f"/cases/{case_id}", APPROVED)
 
 
 @router.post("/cases/{case_id}/drafts/{draft_id}/reject", dependencies=[Depends(csrf_protect)])
@@ -236,20 +224,14 @@ def reject(
     draft_id: int,
     version: int = Form(...),
     reason: str = Form(""),
-    user: m.User = Depends(require_role("approver")),
+    user: m.User = Depends(require_role(APPROVER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Send a draft back with a reason."""
     case = case_or_404(session, case_id)
-    draft = _draft(session, case, draft_id)
+    draft = draft_or_404(session, case, draft_id)
     result = reject_draft(session, case, draft, user, reason, expected_version=version)
-    if not result.ok:
-        session.rollback()
-        return result_response(request, result, f"/cases/{case_id}")
-    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
-        return failed
-    flash(request, "draft sent back to its author")
-    return see_other(f"/cases/{case_id}")
+    return finish(request, session, result, f"/cases/{case_id}", "draft sent back to its author")
 
 
 @router.post("/cases/{case_id}/steps", dependencies=[Depends(csrf_protect)])
@@ -259,16 +241,11 @@ def mark_step(
     version: int = Form(...),
     step: str = Form(...),
     note: str = Form(""),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Record one of the ten recovery steps as done."""
     case = case_or_404(session, case_id)
     result = record_step(session, case, user, step, note.strip()[:2000], expected_version=version)
-    if not result.ok:
-        session.rollback()
-        return result_response(request, result, f"/cases/{case_id}")
-    if failed := commit_or_conflict(request, session, f"/cases/{case_id}"):
-        return failed
-    flash(request, f"step '{step.replace('_', ' ')}' recorded")
-    return see_other(f"/cases/{case_id}")
+    message = f"step '{step.replace('_', ' ')}' recorded"
+    return finish(request, session, result, f"/cases/{case_id}", message)

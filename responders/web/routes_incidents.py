@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from monitor.mention import utcnow
 from monitor.storage import models as m
 from responders.alerts.mail import resolve_incident
+from responders.staff.access import RESPONDER
 from responders.web.deps import (
     csrf_protect,
     current_user,
@@ -108,7 +109,7 @@ def incident_page(
 def resolve(
     incident_id: int,
     request: Request,
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Resolve an open incident (responder or above; audited by resolve_incident)."""

@@ -12,6 +12,7 @@ from monitor.storage import models as m
 from responders.cases import review_queue as q
 from responders.cases.actions import claim
 from responders.replies.links import safe_next
+from responders.staff.access import APPROVER, RESPONDER
 from responders.web.deps import (
     case_or_404,
     check_id,
@@ -65,7 +66,7 @@ def claim_case(
     case_id: int,
     version: int = Form(...),
     back: str = Form(""),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Take a case yourself."""
@@ -85,7 +86,7 @@ def assign_case(
     version: int = Form(...),
     assignee_id: int = Form(...),
     back: str = Form(""),
-    user: m.User = Depends(require_role("approver")),
+    user: m.User = Depends(require_role(APPROVER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Give a case to a colleague (approvers and admins)."""

@@ -23,19 +23,17 @@ from responders.cases.periods import parse_when
 from responders.cases.reports import case_rows, load_report, period_cases, write_csv
 from responders.outbox.replies import record_manual_reply
 from responders.results import Result
-from responders.staff.access import CONFLICT, can
+from responders.staff.access import APPROVER, CONFLICT, RESPONDER, can
 from responders.web.deps import (
     case_or_404,
     check_id,
-    commit_or_conflict,
     csrf_protect,
     current_user,
     db_session,
-    flash,
+    draft_or_404,
+    finish,
     render,
     require_role,
-    result_response,
-    see_other,
     settings_of,
 )
 
@@ -208,14 +206,7 @@ def _finish(
     request: Request, session: Session, case_id: int, result: Result[Any], message: str
 ) -> Response:
     """Commit a successful action and go back to the panel; a failure becomes a 400/409 page."""
-    back = f"/cases/{case_id}/recovery"
-    if not result.ok:
-        session.rollback()
-        return result_response(request, result, back)
-    if failed := commit_or_conflict(request, session, back):
-        return failed
-    flash(request, message)
-    return see_other(back)
+    return finish(request, session, result, f"/cases/{case_id}/recovery", message)
 
 
 def _version_conflict(case: m.RecoveryCase, version: int) -> Result[Any] | None:
@@ -229,7 +220,7 @@ def follow_up(
     version: int = Form(...),
     note: str = Form(""),
     reschedule_days: int = Form(0, ge=0, le=90),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Record that staff checked back with the customer (and maybe schedule another check)."""
@@ -248,7 +239,7 @@ def root_cause(
     cause: str = Form(""),
     new_cause: str = Form(""),
     note: str = Form(""),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Set the root cause from the brand's list; approvers may add a new cause on the way."""
@@ -260,9 +251,9 @@ def root_cause(
     if brand is not None:
         lifecycle.seed_root_causes(session, brand)
     if new_cause.strip():
-        if not can(user, "approver"):
+        if not can(user, APPROVER):
             raise HTTPException(
-                403, f"your role ({user.role}) may not add a root cause; it needs approver"
+                403, f"your role ({user.role}) may not add a root cause; it needs {APPROVER}"
             )
         added = lifecycle.add_root_cause(session, case.brand, new_cause, user)
         if not added.ok or added.value is None:
@@ -284,7 +275,7 @@ def compensation(
     what: str = Form(""),
     value: str = Form("0"),
     currency: str = Form("USD"),
-    user: m.User = Depends(require_role("approver")),
+    user: m.User = Depends(require_role(APPROVER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Add an entry to the compensation ledger (approvers)."""
@@ -314,7 +305,7 @@ def close(
     version: int = Form(...),
     outcome: str = Form(""),
     note: str = Form(""),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Close the case with its outcome (the root cause must be set first)."""
@@ -337,7 +328,7 @@ def reopen(
     case_id: int,
     version: int = Form(...),
     note: str = Form(""),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Reopen a closed case so it can be answered again."""
@@ -353,15 +344,13 @@ def manual_reply(
     version: int = Form(...),
     draft_id: int = Form(...),
     url: str = Form(""),
-    user: m.User = Depends(require_role("responder")),
+    user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
     """Record the link of a reply staff posted by hand (the worker will not send it too)."""
     case = case_or_404(session, case_id)
     if conflict := _version_conflict(case, version):
         return _finish(request, session, case_id, conflict, "")
-    draft = session.get(m.ReplyDraft, check_id(draft_id, "draft_id"))
-    if draft is None or draft.case_id != case.id:
-        raise HTTPException(404, f"case #{case.id} has no draft #{draft_id}")
+    draft = draft_or_404(session, case, check_id(draft_id, "draft_id"))
     result = record_manual_reply(session, case, draft, user, url, settings_of(request))
     return _finish(request, session, case_id, result, "manual reply recorded")

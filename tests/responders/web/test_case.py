@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.storage import models as m
 from responders.web import routes_case
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 from tests.responders.web.seed import csrf_from, seed_cases
 
 APOLOGY = "{{ handle }} sorry about the {{ category }} problem. {{ signature }}"
@@ -108,6 +108,15 @@ def test_preview_counts_x_weighted_and_flags_too_long(
     assert body["over"] is True and body["ok"] is False
     assert body["length"] == "281 / 280 weighted characters"
     assert "shorten it by 1" in body["error"]
+
+
+def test_preview_of_a_direct_message_counts_without_a_limit(
+    factory: sessionmaker[Session], client_for: Callable[[str], TestClient]
+) -> None:
+    (case_id,) = seed_cases(factory, [{"platform": "x"}])
+    body = preview(client_for("rob"), case_id, "é" * 281, channel="dm").json()
+    assert body["ok"] is True and body["over"] is False and body["error"] == ""
+    assert body["length"] == "281 weighted characters" and body["limit"] == 0
 
 
 @pytest.mark.parametrize(("who", "status"), [("vera", 403), ("rob", 200)])
@@ -364,3 +373,45 @@ def test_a_case_can_be_assigned_only_to_a_responder_or_above(
     assert assigned == (None if status == 400 else staff[assignee])
     if status == 400:
         assert "vera cannot be assigned a case" in response.text
+
+
+def test_the_editor_offers_the_one_template_and_the_preview_picks_the_platform_block(
+    factory: sessionmaker[Session], client_for: Callable[[str], TestClient]
+) -> None:
+    x_case, mastodon_case = seed_cases(
+        factory, [{"platform": "x", "handle": "pat"}, {"handle": "pat"}]
+    )
+    rob = client_for("rob")
+    for case_id, start in ((x_case, "@pat We're sorry: "), (mastodon_case, "@pat You're right")):
+        html = rob.get(f"/cases/{case_id}").text
+        assert "apology (apology.j2)" in html
+        source = (ROOT / "templates" / "replies" / "apology.j2").read_text(encoding="utf-8")
+        body = preview(rob, case_id, source).json()
+        assert body["ok"] is True and body["text"].startswith(start)
+
+
+def test_a_staff_edited_per_platform_template_still_wins_in_the_editor(
+    db_url: str,
+    tmp_path: Any,
+    factory: sessionmaker[Session],
+    staff: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from responders.web.app import create_app
+    from tests.responders.web.conftest import login
+
+    monkeypatch.setenv("MAKEGOOD_SECRET_KEY", "k" * 40)
+    folder = tmp_path / "staff_templates"
+    (folder / "replies").mkdir(parents=True)
+    for name in ("apology.j2", "outreach.j2"):
+        shipped = (ROOT / "templates" / "replies" / name).read_text(encoding="utf-8")
+        (folder / "replies" / name).write_text(shipped, encoding="utf-8")
+    (folder / "replies" / "apology.x.j2").write_text("{{ handle }} our own X text", "utf-8")
+    settings = make_settings(db_url, tmp_path, templates_dir=str(folder))
+    x_case, bluesky_case = seed_cases(factory, [{"platform": "x"}, {"platform": "bluesky"}])
+    with TestClient(create_app(settings, factory=factory)) as rob:
+        login(rob, "rob")
+        x_page = rob.get(f"/cases/{x_case}").text
+        assert "apology (apology.x.j2)" in x_page and "our own X text" in x_page
+        assert "outreach (outreach.j2)" in x_page
+        assert "apology (apology.j2)" in rob.get(f"/cases/{bluesky_case}").text
