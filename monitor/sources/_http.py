@@ -21,8 +21,12 @@ def get(
     headers: dict[str, str] | None = None,
     timeout: float = 20.0,
     ok: tuple[int, ...] = (200,),
+    rate_wait: float,
 ) -> requests.Response:
-    """GET `url`; a 429/5xx/timeout/other status becomes a SourceError with a retry hint."""
+    """GET `url`; a 429/5xx/timeout/other status becomes a SourceError with a retry hint.
+
+    `rate_wait`: the platform's wait after a 429 that names no time (Platform.rates).
+    """
     try:
         response = session.get(
             url,
@@ -39,7 +43,7 @@ def get(
         return response
     wait = retry_after_seconds(response.headers)
     if status == 429:
-        raise SourceError(f"{name}: rate limited (429)", retry_after=wait or 60.0)
+        raise SourceError(f"{name}: rate limited (429)", retry_after=wait or rate_wait)
     if status in (401, 403):
         raise SourceError(f"{name}: HTTP {status}: access refused for {url}", permanent=True)
     if status == 404 or status == 410:

@@ -6,7 +6,8 @@ larger than a page is paged with the server's cursor until older posts show, the
 moves. The atproto client answers with raw JSON here (`invoke_query`), so one malformed post is
 quarantined on its own instead of failing the page. Mention.raw keeps the post view with its
 `uri`, `cid` and record (the publisher builds the reply's strong refs from them) and
-`reply_refs`: the parent and root a reply to this post must name.
+`reply_refs`: the parent and root a reply to this post must name (monitor.sources._bluesky_posts
+turns post views into Mentions; this module holds the session, the paging and the requests).
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
 from monitor.settings import BrandSettings, ChannelSettings
+from monitor.sources._bluesky_posts import BLUESKY, notification_post, sort_at, to_mention
 from monitor.sources._common import (
     brand_queries,
     parse_options,
-    parse_time,
     rejected,
     remember,
     require_env,
@@ -45,7 +46,7 @@ from monitor.sources.base import PollResult, Rejected, SourceError
 HANDLE_ENV = "MAKEGOOD_BLUESKY_HANDLE"
 PASSWORD_ENV = "MAKEGOOD_BLUESKY_APP_PASSWORD"
 REASONS = ("mention", "reply", "quote")  # notifications that are someone's post about us
-BATCH = 25  # getPosts and getProfiles take at most 25 at a time
+BATCH = BLUESKY.rates.lookup_batch  # posts or profiles per getPosts/getProfiles request
 
 
 class BlueskyOptions(BaseModel):
@@ -58,7 +59,7 @@ class BlueskyOptions(BaseModel):
     search: bool = True
     notifications: bool = True
     followers: bool = True  # one getProfiles call per 25 authors; off saves calls
-    page_size: int = Field(50, ge=1, le=100)
+    page_size: int = Field(50, ge=1, le=BLUESKY.rates.page_max)
     min_remaining: int = Field(5, ge=0)
     timeout_seconds: float = Field(20.0, gt=0)
     handle_env: str = HANDLE_ENV
@@ -81,26 +82,6 @@ def build_client(options: BlueskyOptions, recorder: _Recorder) -> Client:
     """An atproto Client on `base_url` with a timeout and the recording hook."""
     request = Request(timeout=options.timeout_seconds, event_hooks={"response": [recorder]})
     return Client(base_url=options.base_url, request=request)
-
-
-def _stamp(value: Any) -> str:
-    """An ISO time normalized to UTC with milliseconds (comparable as text), or ''."""
-    try:
-        when = parse_time(value)
-    except (TypeError, ValueError):
-        return ""
-    if when is None:
-        return ""
-    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def sort_at(post: Any) -> str:
-    """The post's sortAt: the earlier of its record's createdAt and its indexedAt."""
-    if not isinstance(post, dict):
-        return ""
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
-    stamps = [s for s in (_stamp(record.get("createdAt")), _stamp(post.get("indexedAt"))) if s]
-    return min(stamps, default="")
 
 
 class BlueskySource:
@@ -163,7 +144,7 @@ class BlueskySource:
                 if field == "notifications":
                     if isinstance(item, dict) and item.get("reason") not in REASONS:
                         continue  # a like or a follow: not a post about us
-                    posts.append((_notification_post(item), item))
+                    posts.append((notification_post(item), item))
                 else:
                     posts.append((item, None))
         mentions, page_bad = self._convert(posts)
@@ -283,13 +264,13 @@ class BlueskySource:
         response = self.recorder.last
         if response is None:
             return None
-        remaining = response.headers.get("ratelimit-remaining")
+        remaining = response.headers.get(BLUESKY.rates.remaining_header)
         try:
             if remaining is None or int(remaining) > self.options.min_remaining:
                 return None
         except ValueError:
             return None
-        return reset_in_seconds(dict(response.headers), "ratelimit-reset")
+        return reset_in_seconds(dict(response.headers), BLUESKY.rates.reset_header)
 
     def _last_url(self) -> str:
         response = self.recorder.last
@@ -304,7 +285,7 @@ class BlueskySource:
             if wait is None and exc.reset_at is not None:
                 wait = max(0.0, (exc.reset_at - datetime.now(UTC)).total_seconds())
             raise SourceError(
-                f"{self.name}: rate limited (429)", retry_after=wait or 300.0
+                f"{self.name}: rate limited (429)", retry_after=wait or BLUESKY.rates.wait_seconds
             ) from None
         except UnauthorizedError as exc:
             # The session was refused mid-way (revoked or expired): log in again next time.
@@ -363,84 +344,6 @@ class BlueskySource:
 
 def _raise(exc: Exception) -> None:
     raise exc
-
-
-def _notification_post(notification: Any) -> Any:
-    """A notification's post in the shape of a post view (counts are not sent: 0 until refresh)."""
-    if not isinstance(notification, dict):
-        return notification
-    keys = ("uri", "cid", "author", "record", "indexedAt")
-    return {k: notification[k] for k in keys if k in notification}
-
-
-def _ref(value: Any) -> dict[str, str] | None:
-    if isinstance(value, dict) and value.get("uri") and value.get("cid"):
-        return {"uri": str(value["uri"]), "cid": str(value["cid"])}
-    return None
-
-
-def post_url(uri: str, handle: str) -> str:
-    """The bsky.app link of an at://did/app.bsky.feed.post/rkey URI."""
-    parts = uri.removeprefix("at://").split("/")
-    if len(parts) != 3:
-        return ""
-    return f"https://bsky.app/profile/{handle or parts[0]}/post/{parts[2]}"
-
-
-def to_mention(
-    post: Any, followers: dict[str, int], notification: dict[str, Any] | None = None
-) -> Mention | Rejected:
-    """A post view (or a notification's post) as a Mention, with the refs a reply needs."""
-    uri = post.get("uri") if isinstance(post, dict) else None
-    try:
-        if not isinstance(post, dict):
-            raise TypeError(f"expected a post object, got {type(post).__name__}")
-        uri, cid = str(post["uri"]), str(post["cid"])
-        if not uri.startswith("at://"):
-            raise ValueError(f"uri is not an at:// URI: {uri!r}")
-        author, record = post["author"], post["record"]
-        if not isinstance(author, dict) or not isinstance(record, dict):
-            raise TypeError("author and record must be objects")
-        text = record["text"]
-        if not isinstance(text, str):
-            raise TypeError("record.text is not a string")
-        did = str(author["did"])
-        handle = str(author.get("handle") or "")
-        reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
-        parent, root = _ref(reply.get("parent")), _ref(reply.get("root"))
-        itself = {"uri": uri, "cid": cid}
-        raw: dict[str, Any] = {
-            "post": post,
-            # What a reply to this post names: this post as parent, its thread's root as root.
-            "reply_refs": {"parent": itself, "root": root or itself},
-        }
-        if notification is not None:
-            raw["notification"] = {
-                k: notification.get(k) for k in ("reason", "reasonSubject", "indexedAt", "isRead")
-            }
-        langs = record.get("langs") or []
-        return Mention(
-            platform="bluesky",
-            external_id=uri,
-            text=text,
-            author=handle or did,
-            author_id=did,
-            author_followers=int(followers.get(did, 0)),
-            created_at=parse_time(record.get("createdAt") or post.get("indexedAt")),
-            url=post_url(uri, handle),
-            likes=int(post.get("likeCount") or 0),
-            replies=int(post.get("replyCount") or 0),
-            reposts=int(post.get("repostCount") or 0) + int(post.get("quoteCount") or 0),
-            parent_id=parent["uri"] if parent else "",
-            root_id=(root or itself)["uri"],
-            reply_allowed=True,
-            lang=str(langs[0]) if isinstance(langs, list) and langs else "",
-            raw=raw,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return rejected(
-            f"bluesky:{uri or '?'}", f"malformed post: {type(exc).__name__}: {exc}", post
-        )
 
 
 def from_settings(brand: BrandSettings, channel: ChannelSettings, key: str) -> BlueskySource:

@@ -16,12 +16,14 @@ import requests
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
+from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import brand_queries, parse_options, rejected
 from monitor.sources._http import get, json_body
 from monitor.sources.base import PollResult, Rejected
 
 _TAG = re.compile(r"<[^>]+>")
+HACKERNEWS = platform("hackernews")
 
 
 class HackerNewsOptions(BaseModel):
@@ -32,7 +34,7 @@ class HackerNewsOptions(BaseModel):
     base_url: str = "https://hn.algolia.com/api/v1"
     queries: list[str] = []
     tags: str = "(story,comment)"
-    page_size: int = Field(100, ge=1, le=1000)
+    page_size: int = Field(100, ge=1, le=HACKERNEWS.rates.page_max)
     timeout_seconds: float = Field(20.0, gt=0)
 
 
@@ -87,7 +89,7 @@ class HackerNewsSource:
             params["numericFilters"] = ",".join(filters)
         url = f"{self.options.base_url.rstrip('/')}/search_by_date"
         body = json_body(
-            get(self.session, self.name, url, params=params, timeout=self.options.timeout_seconds),
+            self._get(url, params),
             self.name,
         )
         hits = body.get("hits") if isinstance(body, dict) else None
@@ -110,14 +112,22 @@ class HackerNewsSource:
         keep = [*(state.get("seen", []) if newest == since else []), *at_newest][-200:]
         return fresh, {"since": newest, "seen": keep}, False
 
+    def _get(self, url: str, params: dict[str, Any] | None = None) -> requests.Response:
+        return get(
+            self.session,
+            self.name,
+            url,
+            params=params,
+            timeout=self.options.timeout_seconds,
+            rate_wait=HACKERNEWS.rates.wait_seconds,
+        )
+
     def refresh(self, external_ids: list[str]) -> list[Mention]:
         """Re-read items by id (one request each) for their current points and comment count."""
         found: list[Mention] = []
         for item_id in external_ids:
             url = f"{self.options.base_url.rstrip('/')}/items/{item_id}"
-            body = json_body(
-                get(self.session, self.name, url, timeout=self.options.timeout_seconds), self.name
-            )
+            body = json_body(self._get(url), self.name)
             if isinstance(body, dict):
                 body.setdefault("objectID", str(body.get("id", item_id)))
                 body.setdefault("num_comments", len(body.get("children") or []))
@@ -171,7 +181,7 @@ def to_mention(hit: Any) -> Mention | Rejected:
             author=str(hit.get("author") or ""),
             author_id=str(hit.get("author") or ""),
             created_at=created,
-            url=f"https://news.ycombinator.com/item?id={item_id}",
+            url=HACKERNEWS.link(item_id),
             likes=int(hit.get("points") or 0),
             replies=int(hit.get("num_comments") or 0),
             parent_id=str(parent) if parent else "",

@@ -28,6 +28,7 @@ from mastodon.errors import (
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
+from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_queries,
@@ -44,6 +45,7 @@ TOKEN_ENV = "MAKEGOOD_MASTODON_ACCESS_TOKEN"
 # Mastodon.py probes the server version on first use unless told; a local or unusual server
 # makes that probe fail (RecursionError on some paths), so the version is given.
 ASSUMED_VERSION = "4.2.0"
+MASTODON = platform("mastodon")
 
 
 class MastodonOptions(BaseModel):
@@ -57,7 +59,7 @@ class MastodonOptions(BaseModel):
     # None: on when the access token is set. True without a token is a configuration error.
     search: bool | None = None
     notifications: bool | None = None
-    page_size: int = Field(40, ge=1, le=40)  # Mastodon's maximum for these endpoints
+    page_size: int = Field(40, ge=1, le=MASTODON.rates.page_max)  # the endpoints' maximum
     min_remaining: int = Field(5, ge=0)
     timeout_seconds: float = Field(20.0, gt=0)
     mastodon_version: str = ASSUMED_VERSION
@@ -247,7 +249,7 @@ class MastodonSource:
         response = self._session.last_response
         if response is None:
             return None
-        remaining = response.headers.get("X-RateLimit-Remaining")
+        remaining = response.headers.get(MASTODON.rates.remaining_header)
         try:
             if remaining is None or int(remaining) > self.options.min_remaining:
                 return None
@@ -263,7 +265,7 @@ class MastodonSource:
             headers = self._last_headers()
             wait = retry_after_seconds(headers) or _reset_seconds(headers)
             raise SourceError(
-                f"{self.name}: rate limited (429)", retry_after=wait or 300.0
+                f"{self.name}: rate limited (429)", retry_after=wait or MASTODON.rates.wait_seconds
             ) from None
         except MastodonUnauthorizedError:
             raise SourceError(
@@ -307,7 +309,7 @@ def _reset_seconds(headers: dict[str, str] | Any) -> float | None:
     """Seconds until X-RateLimit-Reset (Mastodon sends an ISO 8601 time)."""
     value = None
     for key, item in (headers or {}).items():
-        if key.lower() == "x-ratelimit-reset":
+        if key.lower() == MASTODON.rates.reset_header:
             value = item
     if not value:
         return None

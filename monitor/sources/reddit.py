@@ -9,7 +9,7 @@ step per poll, with the state in the cursor instead of a generator).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ import prawcore
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
+from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_queries,
@@ -30,10 +31,12 @@ from monitor.sources._common import (
     reset_in_seconds,
     retry_after_seconds,
 )
+from monitor.sources._prawcore import disable_retries, skip_rate_sleep
 from monitor.sources.base import PollResult, Rejected, SourceError
 
 SEEN_PER_FEED = 301  # praw's stream remembers 301 ids: enough to bridge one page overlap
 CACHE_BUSTER_CYCLE = 30  # praw varies `limit` without `before` so Reddit's cache is skipped
+REDDIT = platform("reddit")
 
 
 class RedditOptions(BaseModel):
@@ -46,7 +49,7 @@ class RedditOptions(BaseModel):
     search: bool = True
     comments: bool = True
     inbox: bool = True  # mentions of the brand's account, when username and password are set
-    page_size: int = Field(100, ge=1, le=100)
+    page_size: int = Field(100, ge=1, le=REDDIT.rates.page_max)
     min_remaining: int = Field(5, ge=0)  # requests kept in reserve before the window resets
     timeout_seconds: float = Field(16.0, gt=0)
     oauth_url: str = "https://oauth.reddit.com"
@@ -69,8 +72,8 @@ class _Tracker:
     def update(self, headers: Mapping[str, str]) -> None:
         """Read x-ratelimit-remaining/reset from a response."""
         self.calls += 1
-        remaining = headers.get("x-ratelimit-remaining")
-        reset = reset_in_seconds(headers, "x-ratelimit-reset")
+        remaining = headers.get(REDDIT.rates.remaining_header)
+        reset = reset_in_seconds(headers, REDDIT.rates.reset_header)
         if remaining is not None:
             try:
                 self.remaining = float(remaining)
@@ -100,20 +103,6 @@ def _tracking_requestor(tracker: _Tracker) -> type[prawcore.Requestor]:
     return TrackingRequestor
 
 
-class _NoRetry(prawcore.sessions.FiniteRetryStrategy):
-    """No retries and no sleeping inside a poll: the pipeline backs off between polls."""
-
-    def _sleep_seconds(self) -> float | None:
-        return None
-
-    def should_retry_on_failure(self) -> bool:
-        return False
-
-
-def _no_retry() -> prawcore.sessions.FiniteRetryStrategy:
-    return _NoRetry(retries=0)
-
-
 class RedditSource:
     """Search, comment stream and inbox mentions for one brand, one page of each per poll."""
 
@@ -127,10 +116,7 @@ class RedditSource:
         self.tracker: _Tracker = getattr(reddit, "_makegood_tracker", None) or _Tracker()
         self.has_user = bool(reddit.config.username and reddit.config.password)
         # The pipeline owns retries and waits: prawcore would otherwise sleep inside a poll.
-        for attr in ("_core", "_read_only_core", "_authorized_core"):
-            core = getattr(reddit, attr, None)
-            if core is not None:
-                core._retry_strategy_class = _no_retry
+        disable_retries(reddit)
 
     # --- feeds ------------------------------------------------------------------------------
 
@@ -213,17 +199,15 @@ class RedditSource:
 
     def _call(self, request: Callable[[], Any]) -> Any:
         """Run one praw request; platform failures become SourceError with a retry hint."""
-        for attr in ("_core", "_read_only_core", "_authorized_core"):
-            core = getattr(self.reddit, attr, None)
-            if core is not None:
-                core._rate_limiter.next_request_timestamp_ns = None  # we pace, prawcore won't sleep
+        skip_rate_sleep(self.reddit)
         try:
             return request()
         except prawcore.exceptions.TooManyRequests as exc:
             headers = exc.response.headers
-            wait = retry_after_seconds(headers) or reset_in_seconds(headers, "x-ratelimit-reset")
+            reset = reset_in_seconds(headers, REDDIT.rates.reset_header)
+            wait = retry_after_seconds(headers) or reset
             raise SourceError(
-                f"{self.name}: rate limited (429)", retry_after=wait or 60.0
+                f"{self.name}: rate limited (429)", retry_after=wait or REDDIT.rates.wait_seconds
             ) from None
         except prawcore.exceptions.BadJSON as exc:
             body = exc.response.content
@@ -262,19 +246,14 @@ class RedditSource:
     def refresh(self, external_ids: list[str]) -> list[Mention]:
         """Re-read posts and comments by fullname (100 per request) with their current counts."""
         found: list[Mention] = []
-        for start in range(0, len(external_ids), 100):
-            chunk = external_ids[start : start + 100]
+        batch = REDDIT.rates.lookup_batch
+        for start in range(0, len(external_ids), batch):
+            chunk = external_ids[start : start + batch]
             for item in self._call(lambda c=chunk: list(self.reddit.info(fullnames=c))):
                 converted = to_mention(item)
                 if isinstance(converted, Mention):
                     found.append(converted)
         return found
-
-
-def _search(subreddit: Any, query: str) -> Callable[[int, str | None], Iterable[Any]]:
-    return lambda n, b: subreddit.search(
-        query, sort="new", time_filter="all", limit=n, params={"before": b}
-    )
 
 
 def _fullname(item: Any) -> str:
@@ -318,7 +297,7 @@ def to_mention(item: Any) -> Mention | Rejected:
             author=handle,
             author_id=str(data.get("author_fullname") or handle),
             created_at=datetime.fromtimestamp(float(data["created_utc"]), UTC),
-            url=f"https://www.reddit.com{permalink}" if permalink.startswith("/") else permalink,
+            url=REDDIT.link(permalink),
             likes=max(int(data.get("score") or 0), 0),
             replies=int(data.get("num_comments") or 0),
             reposts=int(data.get("num_crossposts") or 0),

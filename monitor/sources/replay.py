@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from monitor.mention import Mention
+from monitor.platforms import platform
 from monitor.records import jsonl_page, mention_from_row
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources.base import PollResult, Rejected, SourceError
@@ -21,7 +22,7 @@ class ReplayOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str
-    page_size: int = Field(100, ge=1, le=10_000)
+    page_size: int = Field(100, ge=1, le=platform("replay").rates.page_max)
 
 
 class ReplaySource:

@@ -15,6 +15,7 @@ import requests
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
+from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import jsonable, parse_options, rejected, remember
 from monitor.sources._http import get
@@ -52,6 +53,7 @@ class RssSource:
         response = get(
             self.session, self.name, self.options.url, headers=headers,
             timeout=self.options.timeout_seconds, ok=(200, 304),
+            rate_wait=platform("rss").rates.wait_seconds,
         )  # fmt: skip
         if response.status_code == 304:
             return PollResult([], dict(cursor))

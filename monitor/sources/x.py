@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from requests.adapters import BaseAdapter
 
 from monitor.mention import Mention
+from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_handles,
@@ -45,6 +46,7 @@ TWEET_FIELDS = [
 ]
 EXPANSIONS = ["author_id", "referenced_tweets.id", "referenced_tweets.id.author_id"]
 USER_FIELDS = ["username", "public_metrics"]
+X = platform("x")
 
 
 class XOptions(BaseModel):
@@ -56,7 +58,7 @@ class XOptions(BaseModel):
     search: bool = True
     mentions: bool = True  # needs account_id
     account_id: str = ""  # the brand account's numeric user id
-    max_results: int = Field(100, ge=10, le=100)
+    max_results: int = Field(100, ge=10, le=X.rates.page_max)
     monthly_cap_usd: float = Field(50.0, ge=0)
     cost_per_post_usd: float = Field(0.005, ge=0)
     min_remaining: int = Field(2, ge=0)
@@ -196,10 +198,10 @@ class XSource:
         response = getattr(self._session, "last_response", None)
         if response is None:
             return None
-        remaining = response.headers.get("x-rate-limit-remaining")
+        remaining = response.headers.get(X.rates.remaining_header)
         if remaining is None or int(remaining) > self.options.min_remaining:
             return None
-        return reset_in_seconds(response.headers, "x-rate-limit-reset")
+        return reset_in_seconds(response.headers, X.rates.reset_header)
 
     def _call(self, fetch: Any, *args: Any) -> Any:
         """Run one tweepy request; failures become SourceError with what to do about them."""
@@ -207,10 +209,10 @@ class XSource:
             return fetch(*args)
         except tweepy.TooManyRequests as exc:
             wait = retry_after_seconds(exc.response.headers) or reset_in_seconds(
-                exc.response.headers, "x-rate-limit-reset"
+                exc.response.headers, X.rates.reset_header
             )
             raise SourceError(
-                f"{self.name}: rate limited (429)", retry_after=wait or 900.0
+                f"{self.name}: rate limited (429)", retry_after=wait or X.rates.wait_seconds
             ) from None
         except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
             status = exc.response.status_code
@@ -265,8 +267,9 @@ class XSource:
         """
         self.last_refresh_cost_cents = 0.0
         found: list[Mention] = []
-        for start in range(0, len(external_ids), 100):
-            ids = external_ids[start : start + 100]
+        batch = X.rates.lookup_batch
+        for start in range(0, len(external_ids), batch):
+            ids = external_ids[start : start + batch]
             body = self._call(
                 lambda i=ids: self.client.get_tweets(
                     i, tweet_fields=TWEET_FIELDS, expansions=EXPANSIONS, user_fields=USER_FIELDS
@@ -339,7 +342,7 @@ def to_mention(
             author_id=author_id,
             author_followers=int(followers or 0),
             created_at=parse_time(tweet.get("created_at")),
-            url=f"https://x.com/{username or 'i'}/status/{tweet_id}",
+            url=X.link(tweet_id, username),
             likes=int(metrics.get("like_count", 0) or 0),
             replies=int(metrics.get("reply_count", 0) or 0),
             reposts=int(metrics.get("retweet_count", 0) or 0)

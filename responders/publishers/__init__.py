@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Mapping
 
+from monitor.platforms import PLATFORMS
+from monitor.plugins import resolve
 from responders.publishers.base import (
     OutgoingReply,
     Publisher,
@@ -26,7 +27,7 @@ REGISTRY: dict[str, str] = {
     "manual": "responders.publishers.manual:from_env",
 }
 # Channels without a write API: staff post by hand and paste the link.
-MANUAL_PLATFORMS = ("hackernews", "rss", "replay")
+MANUAL_PLATFORMS = tuple(name for name, record in PLATFORMS.items() if record.read_only)
 
 
 def platform_for(platform: str, channel: str = "public") -> str:
@@ -41,8 +42,7 @@ def build_publisher(platform: str, env: Mapping[str, str] | None = None) -> Publ
     target = REGISTRY.get(platform)
     if target is None:
         raise PublisherError(f"no publisher for {platform!r}; known: {', '.join(sorted(REGISTRY))}")
-    module_name, _, attr = target.partition(":")
-    factory: PublisherFactory = getattr(importlib.import_module(module_name), attr)
+    factory: PublisherFactory = resolve(target)
     return factory(os.environ if env is None else env)
 
 

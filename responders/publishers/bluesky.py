@@ -20,19 +20,13 @@ from atproto_client.exceptions import (
 )
 
 from monitor.mention import utcnow
+from monitor.platforms import platform
 from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
 
 HANDLE_ENV = "MAKEGOOD_BLUESKY_HANDLE"
 PASSWORD_ENV = "MAKEGOOD_BLUESKY_APP_PASSWORD"
 BASE_URL_ENV = "MAKEGOOD_BLUESKY_URL"  # a PDS other than bsky.social, or a test server
-
-
-def post_url(uri: str) -> str:
-    """The bsky.app link of an at://did/app.bsky.feed.post/rkey URI."""
-    parts = uri.removeprefix("at://").split("/")
-    if len(parts) == 3:
-        return f"https://bsky.app/profile/{parts[0]}/post/{parts[2]}"
-    return ""
+BLUESKY = platform("bluesky")
 
 
 def _ref(data: Any) -> tuple[str, str] | None:
@@ -108,7 +102,7 @@ class BlueskyPublisher:
             created = self.client().send_post(text=reply.text, reply_to=reply_to)
         except Exception as exc:
             return error_result(exc, sent=True)
-        return PublishResult.posted(created.uri, post_url(created.uri))
+        return PublishResult.posted(created.uri, BLUESKY.link(created.uri))
 
     def find_existing(self, reply: OutgoingReply) -> PublishResult | None:
         """The parent's direct replies: one by our account with our text is the reply."""
@@ -122,7 +116,7 @@ class BlueskyPublisher:
             if post is None or post.author.did != me:
                 continue
             if same_text(reply.text, getattr(post.record, "text", "")):
-                return PublishResult.posted(post.uri, post_url(post.uri))
+                return PublishResult.posted(post.uri, BLUESKY.link(post.uri))
         return None
 
 
@@ -130,7 +124,9 @@ def error_result(exc: Exception, sent: bool) -> PublishResult:
     """An atproto failure as a result that says what to do."""
     if isinstance(exc, RateLimitExceededError):
         reset = exc.reset_at
-        seconds = max((reset - utcnow()).total_seconds(), 1.0) if reset else 300.0
+        seconds = (
+            max((reset - utcnow()).total_seconds(), 1.0) if reset else BLUESKY.rates.wait_seconds
+        )
         return PublishResult.failed(
             f"Bluesky rate limit; retry in {seconds:.0f}s", retry_after=seconds
         )

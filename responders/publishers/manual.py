@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from monitor.platforms import PLATFORMS
 from responders.publishers.base import OutgoingReply, PublishResult
 from responders.results import Result
-
-# What the post id looks like at the end of a link on each platform (for the draft's record).
-_ID_PATTERNS = {
-    "reddit": re.compile(r"/comments/[a-z0-9]+/[^/]*/([a-z0-9]+)/?$", re.IGNORECASE),
-    "x": re.compile(r"/status(?:es)?/(\d+)"),
-    "mastodon": re.compile(r"/@[^/]+/(\d+)"),
-    "bluesky": re.compile(r"/post/([a-z0-9]+)$", re.IGNORECASE),
-    "hackernews": re.compile(r"[?&]id=(\d+)"),
-}
 
 
 def parse_pasted_url(url: str, platform: str = "") -> Result[tuple[str, str]]:
@@ -29,7 +20,9 @@ def parse_pasted_url(url: str, platform: str = "") -> Result[tuple[str, str]]:
         )
     if any(c.isspace() for c in url) or len(url) > 2000:
         return Result.failure("that does not look like a single link; paste only the reply's URL")
-    pattern = _ID_PATTERNS.get(platform)
+    # The post id at the end of the link, where the platform has a shape for it.
+    record = PLATFORMS.get(platform)
+    pattern = record.post_id_pattern if record is not None else None
     match = pattern.search(url) if pattern else None
     return Result.success((match.group(1) if match else url, url))
 

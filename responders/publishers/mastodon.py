@@ -19,6 +19,7 @@ from mastodon.errors import (
     MastodonUnauthorizedError,
 )
 
+from monitor.platforms import platform
 from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
 
 TOKEN_ENV = "MAKEGOOD_MASTODON_ACCESS_TOKEN"
@@ -90,7 +91,8 @@ class MastodonPublisher:
 def error_result(exc: Exception) -> PublishResult:
     """A Mastodon.py failure as a result that says what to do."""
     if isinstance(exc, MastodonRatelimitError):
-        return PublishResult.failed("Mastodon rate limit; retrying later", retry_after=300)
+        wait = platform("mastodon").rates.wait_seconds
+        return PublishResult.failed("Mastodon rate limit; retrying later", retry_after=wait)
     if isinstance(exc, MastodonUnauthorizedError):
         return PublishResult.failed(
             f"Mastodon refused our token: check {TOKEN_ENV} (it needs write:statuses)",

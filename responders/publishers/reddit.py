@@ -16,8 +16,9 @@ import prawcore
 from praw.exceptions import RedditAPIException
 from praw.models import Comment, Submission
 from prawcore.requestor import Requestor
-from prawcore.sessions import RetryStrategy
 
+from monitor.platforms import platform
+from monitor.sources._prawcore import disable_retries
 from responders.publishers.base import (
     OutgoingReply,
     PublishResult,
@@ -34,7 +35,7 @@ ENV = {
 OAUTH_URL_ENV = "MAKEGOOD_REDDIT_OAUTH_URL"  # tests point these at a local server
 REDDIT_URL_ENV = "MAKEGOOD_REDDIT_URL"
 LOOKBACK = 100  # our recent comments searched when reconciling
-WEB = "https://www.reddit.com"
+REDDIT = platform("reddit")
 
 
 class _TimeoutRequestor(Requestor):
@@ -43,19 +44,6 @@ class _TimeoutRequestor(Requestor):
     def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
         """Send with this requestor's timeout."""
         return super().request(*args, timeout=self.timeout, **kwargs)
-
-
-class _NoRetry(RetryStrategy):
-    """A prawcore retry strategy that never retries (a re-sent POST could post twice)."""
-
-    def _sleep_seconds(self) -> float | None:
-        return None
-
-    def consume_available_retry(self) -> _NoRetry:
-        return self
-
-    def should_retry_on_failure(self) -> bool:
-        return False
 
 
 def fullname(reply: OutgoingReply) -> str:
@@ -74,9 +62,9 @@ def comment_url(comment: Comment) -> str:
     """A stable web link to a comment."""
     permalink = comment.__dict__.get("permalink")
     if permalink:
-        return f"{WEB}{permalink}"
+        return REDDIT.link(permalink)
     link_id = str(comment.__dict__.get("link_id", ""))
-    return f"{WEB}/comments/{link_id.removeprefix('t3_')}/_/{comment.id}/"
+    return REDDIT.link(f"/comments/{link_id.removeprefix('t3_')}/_/{comment.id}/")
 
 
 class RedditPublisher:
@@ -101,8 +89,7 @@ class RedditPublisher:
                 check_for_async=False,
                 **self._options,
             )
-            for core in (reddit._core, reddit._authorized_core, reddit._read_only_core):
-                core._retry_strategy_class = _NoRetry
+            disable_retries(reddit)
             self._reddit = reddit
         return self._reddit
 
@@ -181,12 +168,12 @@ def error_result(exc: Exception) -> PublishResult:
 
 
 def _retry_after(headers: Mapping[str, str]) -> float:
-    for name in ("retry-after", "x-ratelimit-reset"):
+    for name in ("retry-after", REDDIT.rates.reset_header):
         try:
             return max(float(headers.get(name, "")), 1.0)
         except ValueError:
             continue
-    return 60.0
+    return REDDIT.rates.wait_seconds
 
 
 def from_env(env: Mapping[str, str]) -> RedditPublisher:

@@ -16,6 +16,7 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
+from monitor.platforms import platform
 from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
 
 ENV = {
@@ -30,6 +31,7 @@ NOT_ALLOWED = (
     " reach out by direct message or reply by hand instead"
 )
 LOOKBACK = 100
+X = platform("x")
 
 
 class RewriteAdapter(HTTPAdapter):
@@ -62,7 +64,7 @@ class TimeoutSession(requests.Session):
 
 def tweet_url(tweet_id: str) -> str:
     """The web link of a post (X redirects /i/web/status/ to the author's path)."""
-    return f"https://x.com/i/web/status/{tweet_id}"
+    return X.link(tweet_id)
 
 
 class XPublisher:
@@ -140,9 +142,9 @@ class XPublisher:
 def error_result(exc: Exception) -> PublishResult:
     """A tweepy/requests failure as a result that says what to do."""
     if isinstance(exc, tweepy.TooManyRequests):
-        reset = exc.response.headers.get("x-rate-limit-reset", "")
+        reset = exc.response.headers.get(X.rates.reset_header, "")
         retry = exc.response.headers.get("retry-after", "")
-        seconds = float(retry) if retry.isdigit() else 900.0
+        seconds = float(retry) if retry.isdigit() else X.rates.wait_seconds
         if reset.isdigit():
             seconds = max(float(reset) - time.time(), 1.0)
         return PublishResult.failed(f"X rate limit; retry in {seconds:.0f}s", retry_after=seconds)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
+from monitor.platforms import PLATFORMS
 from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.replies.drafting import (
@@ -24,7 +25,6 @@ from responders.replies.lengths import measure
 from responders.results import Result
 from responders.web.deps import by_id
 
-NO_PUBLIC_REPLY = ("hackernews", "rss")  # platforms where we never reply in public
 CHANNELS = ("public", "dm", "manual")
 
 
@@ -130,12 +130,21 @@ def load_case_view(session: Session, case: m.RecoveryCase) -> CaseView:
 
 def public_reply_allowed(mention: m.Mention | None) -> bool:
     """Whether a public reply may be queued (X: only when the author addressed the brand)."""
-    return bool(mention and mention.reply_allowed and mention.platform not in NO_PUBLIC_REPLY)
+    if not (mention and mention.reply_allowed):
+        return False
+    record = PLATFORMS.get(mention.platform)
+    return record is None or record.public_reply  # an unknown name keeps the old default
 
 
 def channels_for(mention: m.Mention | None) -> list[str]:
-    """The reply channels offered for this mention."""
-    return list(CHANNELS) if public_reply_allowed(mention) else ["dm", "manual"]
+    """The reply channels offered for this mention (a DM where the platform has them)."""
+    record = PLATFORMS.get(mention.platform) if mention else None
+    dm = record is None or record.dm
+    return [
+        c
+        for c in CHANNELS
+        if (c != "public" or public_reply_allowed(mention)) and (c != "dm" or dm)
+    ]
 
 
 SOURCES_TTL = 10.0  # seconds: an edited reply template shows in the editor within this
