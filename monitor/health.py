@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from monitor import retry
+
 BASE_BACKOFF_SECONDS = 5.0
 MAX_BACKOFF_SECONDS = 3600.0
 
@@ -13,9 +15,7 @@ def backoff_seconds(
     failures: int, retry_after: float | None = None, rng: random.Random | None = None
 ) -> float:
     """Seconds to wait after `failures` failures in a row (jittered), at least Retry-After."""
-    rng = rng or random.Random()
-    ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(failures - 1, 0))
-    wait = rng.uniform(ceiling / 2, ceiling)
+    wait = retry.backoff_seconds(failures, BASE_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS, rng)
     if retry_after is not None:
         wait = max(wait, retry_after)
     return wait

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
+from monitor.plugins import resolve
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources.base import PollResult, Rejected, Source, SourceError
 
@@ -39,8 +39,7 @@ def build_source(brand: BrandSettings, channel: ChannelSettings) -> Source:
             f"brands ({brand.name}).channels: unknown type {channel.type!r}; "
             f"known: {', '.join(sorted(REGISTRY))}"
         )
-    module_name, _, attr = target.partition(":")
-    factory: SourceFactory = getattr(importlib.import_module(module_name), attr)
+    factory: SourceFactory = resolve(target)
     return factory(brand, channel, channel_key(brand, channel))
 
 

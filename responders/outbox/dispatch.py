@@ -6,7 +6,6 @@ item whose earlier attempt may have reached the platform (attempts > 1): reconci
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.mention import utcnow
+from monitor.plugins import resolve
 from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.outbox.queue import LEASE_SECONDS, claim_due, hold, mark_failed, mark_sent
@@ -49,8 +49,7 @@ def sender_for(kind: str) -> Sender:
     target = SENDERS[kind]
     if callable(target):
         return target
-    module_name, _, attr = target.partition(":")
-    sender: Sender = getattr(importlib.import_module(module_name), attr)
+    sender: Sender = resolve(target)
     return sender
 
 

@@ -7,7 +7,6 @@ row claimable again; senders must then reconcile before resending (see responder
 
 from __future__ import annotations
 
-import random
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,8 +14,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
+from monitor.retry import backoff_seconds
 from monitor.storage import models as m
-from monitor.store import insert_for
+from monitor.storage.upsert import insert_for
 
 LEASE_SECONDS = 120
 RETRY_BASE_SECONDS = 30.0
@@ -163,13 +163,6 @@ def mark_sent(session: Session, item: m.OutboxItem, result: dict[str, Any], now:
     item.last_error = ""
 
 
-def retry_delay(attempts: int, rng: random.Random | None = None) -> float:
-    """Seconds before the next try after `attempts` tries: exponential with jitter."""
-    rng = rng or random.Random()
-    ceiling = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
-    return rng.uniform(ceiling / 2, ceiling)
-
-
 def mark_failed(
     session: Session,
     item: m.OutboxItem,
@@ -185,6 +178,7 @@ def mark_failed(
     if permanent or item.attempts >= item.max_attempts:
         item.state = "dead"
         return
-    delay = max(retry_delay(item.attempts), retry_after or 0.0)
+    backoff = backoff_seconds(item.attempts, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS)
+    delay = max(backoff, retry_after or 0.0)
     item.state = "pending"
     item.next_attempt_at = now + timedelta(seconds=delay)
