@@ -134,11 +134,9 @@ def reddit_post_url(permalink: str, author: str = "") -> str:
 
 def x_post_url(tweet_id: str, author: str = "") -> str:
     """A post on X; without the author's handle X redirects /i/web/status/ to the right path."""
-    return (
-        f"https://x.com/{author}/status/{tweet_id}"
-        if author
-        else (f"https://x.com/i/web/status/{tweet_id}")
-    )
+    if author:
+        return f"https://x.com/{author}/status/{tweet_id}"
+    return f"https://x.com/i/web/status/{tweet_id}"
 
 
 def bluesky_post_url(uri: str, handle: str = "") -> str:

@@ -18,7 +18,7 @@ import prawcore
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
-from monitor.platforms import platform
+from monitor.platforms import REDDIT_WEB, platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_queries,
@@ -53,7 +53,7 @@ class RedditOptions(BaseModel):
     min_remaining: int = Field(5, ge=0)  # requests kept in reserve before the window resets
     timeout_seconds: float = Field(16.0, gt=0)
     oauth_url: str = "https://oauth.reddit.com"
-    reddit_url: str = "https://www.reddit.com"
+    reddit_url: str = REDDIT_WEB
     client_id_env: str = "MAKEGOOD_REDDIT_CLIENT_ID"
     client_secret_env: str = "MAKEGOOD_REDDIT_CLIENT_SECRET"
     username_env: str = "MAKEGOOD_REDDIT_USERNAME"

@@ -133,7 +133,7 @@ def public_reply_allowed(mention: m.Mention | None) -> bool:
     if not (mention and mention.reply_allowed):
         return False
     record = PLATFORMS.get(mention.platform)
-    return record is None or record.public_reply  # an unknown name keeps the old default
+    return record is None or record.public_reply  # a name without a record is not refused
 
 
 def channels_for(mention: m.Mention | None) -> list[str]:

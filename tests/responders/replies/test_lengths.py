@@ -100,3 +100,9 @@ def test_measure_against_the_platform_limit(
 def test_describe_reads_well() -> None:
     assert measure("a" * 142, "x").describe() == "142 / 280 weighted characters"
     assert measure("abc", "hackernews").describe() == "3 characters"
+
+
+@pytest.mark.parametrize("platform", ["replay", "manual", ""])
+def test_a_platform_without_a_limit_counts_plain_characters(platform: str) -> None:
+    length = measure("a" * 20_000 + " " + URL, platform)
+    assert (length.count, length.limit, length.over) == (20_001 + len(URL), 0, False)
