@@ -109,8 +109,8 @@ def render_measured(
 ) -> Result[Rendered]:
     """Render a reply and measure it on `platform`, over the limit or not (the caller decides).
 
-    A reply that is not posted in public (a DM, or one staff post themselves) has no limit: its length
-    is counted with limit 0.
+    A reply that is not posted in public (a DM, or one staff post themselves) has no limit: its
+    length is counted with limit 0.
     """
     rendered = render_source(source, variables)
     if not rendered.ok or rendered.value is None:
