@@ -30,7 +30,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitor import jobs  # noqa: E402
+from monitor.jobs.context import forget_contexts  # noqa: E402
 from monitor.mention import utcnow  # noqa: E402
 from monitor.settings import load_settings  # noqa: E402
 from monitor.storage.engine import make_engine  # noqa: E402
@@ -61,7 +61,7 @@ def database(kind: str, folder: str) -> Iterator[str]:
     try:
         yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        jobs.forget_contexts()
+        forget_contexts()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitor.ingest import Pipeline  # noqa: E402
+from monitor.ingest.pipeline import Pipeline  # noqa: E402
 from monitor.settings import parse_settings  # noqa: E402
 from monitor.sources import build_source  # noqa: E402
 from monitor.sources.base import PollResult  # noqa: E402

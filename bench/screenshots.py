@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import uvicorn  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from monitor.ingest import Pipeline  # noqa: E402
+from monitor.ingest.pipeline import Pipeline  # noqa: E402
 from monitor.storage import models as m  # noqa: E402
 from monitor.storage.engine import open_database  # noqa: E402
 from responders.cases.actions import record_step, save_draft  # noqa: E402

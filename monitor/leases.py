@@ -9,13 +9,16 @@ say "done recently enough": a second worker firing moments later skips instead o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.mention import utcnow
 from monitor.storage import models as m
-from monitor.store import insert_for
+from monitor.storage.upsert import insert_for
 
 
 def try_acquire(
@@ -89,6 +92,31 @@ def release(
         .execution_options(synchronize_session=False)
     ).rowcount
     return bool(changed)
+
+
+@contextmanager
+def held(
+    factory: sessionmaker[Session],
+    name: str,
+    owner: str,
+    seconds: float,
+    now: datetime,
+    not_done_since: datetime | None = None,
+) -> Iterator[bool]:
+    """Run a block under lease `name`: yields whether `owner` got it; released (done) afterwards.
+
+    Acquiring and releasing each commit in their own transaction, so the lease row is never
+    locked while the work runs, and the work's own transactions cannot undo the claim. The
+    release stamps `last_done_at` with the time the block ended, even when the block raised.
+    """
+    with factory() as session, session.begin():
+        mine = try_acquire(session, name, owner, seconds, now, not_done_since=not_done_since)
+    try:
+        yield mine
+    finally:
+        if mine:
+            with factory() as session, session.begin():
+                release(session, name, owner, utcnow())
 
 
 def holder(session: Session, name: str, now: datetime) -> str:

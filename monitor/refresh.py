@@ -18,8 +18,8 @@ from typing import Protocol, runtime_checkable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor import store
 from monitor.health import month_key, spent_this_month
+from monitor.ingest import writes
 from monitor.mention import Mention
 from monitor.scoring import score_mention, severity_rank
 from monitor.settings import Settings
@@ -119,7 +119,7 @@ def _add_spend(session: Session, key: str, source: Source, now: datetime) -> Non
     if cost <= 0:
         return
     brand = key.rsplit(":", 2)[0]  # keys are "brand:type:name"
-    row = store.get_or_create_channel(session, key, brand, source.platform)
+    row = writes.get_or_create_channel(session, key, brand, source.platform)
     row.spend_cents = spent_this_month(row.spend_month, row.spend_cents, now) + cost
     row.spend_month = month_key(now)
 
@@ -195,7 +195,7 @@ def _apply(
     case.severity = score.severity
     case.severity_rank = severity_rank(score.severity)
     if case.severity_rank >= severity_rank(settings.alerts.min_severity):
-        store.raise_severity_alert(session, case)
+        writes.raise_severity_alert(session, case)
 
 
 def score_rank(score: object) -> int:

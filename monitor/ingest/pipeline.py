@@ -16,7 +16,6 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor import store
 from monitor.health import (
     budget_refusal,
     failure_retry_after,
@@ -25,6 +24,7 @@ from monitor.health import (
     spent_this_month,
     start_of_next_month,
 )
+from monitor.ingest import writes
 from monitor.matching import BrandMatcher, BrandRule, compile_brand
 from monitor.mention import Mention, utcnow
 from monitor.scoring import Score, score_mention, severity_rank
@@ -33,8 +33,6 @@ from monitor.sources.base import Budget, PollResult, Rejected, Source, SourceErr
 from monitor.storage import models as m
 
 log = logging.getLogger(__name__)
-
-REFRESH_HOURS = 24  # negative mentions are re-read this long so a growing complaint escalates
 
 
 @dataclass
@@ -92,7 +90,7 @@ class Pipeline:
         report = IngestReport(channel=source.name)
         now = self.clock()
         with self.factory() as session, session.begin():
-            row = store.get_or_create_channel(session, source.name, brand.name, source.platform)
+            row = writes.get_or_create_channel(session, source.name, brand.name, source.platform)
             if not force and row.next_poll_after and row.next_poll_after > now:
                 report.skipped = f"backing off until {row.next_poll_after.isoformat()}"
                 return report
@@ -127,8 +125,8 @@ class Pipeline:
         report.exhausted = result.exhausted
         now = self.clock()
         with self.factory() as session, session.begin():
-            channel = store.get_or_create_channel(session, key, brand.name, "")
-            store.quarantine(session, key, result.rejected)
+            channel = writes.get_or_create_channel(session, key, brand.name, "")
+            writes.quarantine(session, key, result.rejected)
             report.quarantined = len(result.rejected)
             self.ingest_mentions(session, brand, key, result.mentions, report, now)
             channel.cursor = result.next_cursor
@@ -182,8 +180,8 @@ class Pipeline:
             return
         handles = tuple(brand.handles)
         scores = {k: score_mention(x, brand_handles=handles, now=now) for k, x in fresh.items()}
-        authors = store.upsert_authors(session, fresh.values())
-        inserted = store.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
+        authors = writes.upsert_authors(session, fresh.values())
+        inserted = writes.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
         report.new = len(inserted)
         report.duplicates += len(fresh) - len(inserted)
         for mention_key, mention_id in inserted.items():
@@ -206,30 +204,30 @@ class Pipeline:
         now: datetime,
     ) -> None:
         """Attach the mention to the author's open case, or open one if it is flagged."""
-        case = store.open_case_for(session, author_id, brand.name)
+        case = writes.open_case_for(session, author_id, brand.name)
         if case is None and score.flagged:
             sla = self.settings.sla.minutes_for(score.severity)
             try:
                 with session.begin_nested():
-                    case = store.open_case(
+                    case = writes.open_case(
                         session, brand.name, mention, mention_id, author_id, score, sla
                     )
                 report.cases_opened.append(case.id)
             except IntegrityError:
                 # Another worker opened this author's case a moment ago: attach to theirs.
-                case = store.open_case_for(session, author_id, brand.name)
+                case = writes.open_case_for(session, author_id, brand.name)
                 if case is None:
                     raise
-                store.attach_mention(session, case, mention_id, score, now)
+                writes.attach_mention(session, case, mention_id, score, now)
                 report.cases_attached.append(case.id)
         elif case is not None:
-            store.attach_mention(session, case, mention_id, score, now)
+            writes.attach_mention(session, case, mention_id, score, now)
             report.cases_attached.append(case.id)
         self._hear_later_mention(session, brand, case, mention_id, author_id, score, report, now)
         if case is None:
             return
         if severity_rank(case.severity) >= severity_rank(self.settings.alerts.min_severity):
-            store.raise_severity_alert(session, case)
+            writes.raise_severity_alert(session, case)
 
     def _hear_later_mention(
         self,
@@ -249,18 +247,17 @@ class Pipeline:
         """
         session.flush()
         if case is not None and case.first_mention_id != mention_id:
-            store.refresh_win_back(session, case, brand.win_back_days)
-        if case is not None and case.first_mention_id != mention_id:
+            writes.refresh_win_back(session, case, brand.win_back_days)
             return
         since = now - timedelta(days=brand.win_back_days)
-        closed = store.recent_closed_case_for(session, author_id, brand.name, since)
+        closed = writes.recent_closed_case_for(session, author_id, brand.name, since)
         if closed is None:
             return
         if case is None:
-            store.attach_mention(session, closed, mention_id, score, now)
+            writes.attach_mention(session, closed, mention_id, score, now)
             report.cases_attached.append(closed.id)
         session.flush()
-        store.refresh_win_back(session, closed, brand.win_back_days)
+        writes.refresh_win_back(session, closed, brand.win_back_days)
 
     def _refuse_over_budget(
         self, session: Session, row: m.Channel, error: str, now: datetime
@@ -269,7 +266,7 @@ class Pipeline:
         row.last_error = error[:2000]
         row.last_poll_at = now
         row.next_poll_after = start_of_next_month(now)
-        store.raise_channel_alert(
+        writes.raise_channel_alert(
             session, row, "spend_cap", f"spend_cap:{row.key}:{month_key(now)}", "high",
             {"error": error, "spend_cents": row.spend_cents, "month": row.spend_month},
         )  # fmt: skip
@@ -287,14 +284,14 @@ class Pipeline:
         with self.factory() as session, session.begin():
             row = session.scalars(select(m.Channel).where(m.Channel.key == key)).one()
             # A malformed page is kept for a person to inspect, even though the poll failed.
-            store.quarantine(session, key, rejected)
+            writes.quarantine(session, key, rejected)
             row.consecutive_failures += 1
             row.last_failure_at = now
             row.last_poll_at = now
             row.last_error = error[:2000]
             row.down_since = row.down_since or now
             row.next_poll_after = next_poll_time(now, row.consecutive_failures, retry_after)
-            store.maybe_raise_channel_down(session, row, channel.down_after_minutes, now)
+            writes.maybe_raise_channel_down(session, row, channel.down_after_minutes, now)
         log.warning("channel %s failed (%d in a row): %s", key, row.consecutive_failures, error)
 
 

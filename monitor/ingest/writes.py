@@ -6,24 +6,18 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from monitor.health import is_down
 from monitor.mention import Mention, utcnow
 from monitor.scoring import Score, severity_rank
+from monitor.scoring.thresholds import is_negative
 from monitor.sources.base import Rejected
 from monitor.storage import models as m
+from monitor.storage.upsert import insert_for
 
 BATCH = 1000
-
-
-def insert_for(session: Session, table: Any) -> Insert:
-    """An INSERT that supports ON CONFLICT on the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)
 
 
 def get_or_create_channel(session: Session, key: str, brand: str, platform: str) -> m.Channel:
@@ -97,6 +91,8 @@ def insert_mentions(
         rows = []
         for key in keys[start : start + BATCH]:
             x, s = mentions[key], scores[key]
+            # Negative or flagged posts are re-read for a day, so a growing complaint escalates.
+            watched = is_negative(s.sentiment) or s.flagged
             rows.append(
                 {
                     "platform": x.platform,
@@ -125,7 +121,7 @@ def insert_mentions(
                     "flagged": s.flagged,
                     "reasons": list(s.reasons),
                     "scored_at": now,
-                    "refresh_until": refresh_until if s.sentiment < -0.05 or s.flagged else None,
+                    "refresh_until": refresh_until if watched else None,
                 }
             )
         stmt = (

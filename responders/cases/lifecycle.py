@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor import store
+from monitor.ingest import writes
 from monitor.mention import utcnow
 from monitor.scoring.thresholds import is_negative
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
-from monitor.store import insert_for
+from monitor.storage.upsert import insert_for
 from responders.cases.actions import add_event, flush_or_conflict
 from responders.results import Result
 from responders.staff.access import can, check_allowed
@@ -100,7 +100,7 @@ def on_reply_published(
     if case.status != "closed":
         case.status = "responded"
     if brand is not None:
-        store.refresh_win_back(session, case, brand.win_back_days)
+        writes.refresh_win_back(session, case, brand.win_back_days)
     audit(session, user, "reply.sent", f"case:{case.id}", draft_id=draft.id, post_id=post_id)
 
 
@@ -325,7 +325,7 @@ def close_case(
     if problem := flush_or_conflict(session):
         return problem
     if brand is not None:
-        store.refresh_win_back(session, case, brand.win_back_days)
+        writes.refresh_win_back(session, case, brand.win_back_days)
     add_event(session, case, "closed", user, step="document", note=note.strip(), outcome=outcome)
     audit(session, user, "case.close", f"case:{case.id}", outcome=outcome)
     return flush_or_conflict(session) or Result.success(case)

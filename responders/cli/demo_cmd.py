@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.ingest import IngestReport, Pipeline
+from monitor.ingest.pipeline import IngestReport, Pipeline
 from monitor.settings import Settings
 from monitor.storage import models as m
 from monitor.storage.engine import display_url

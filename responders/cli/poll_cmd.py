@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from monitor.ingest import IngestReport, Pipeline, page_summary
+from monitor.ingest.pipeline import IngestReport, Pipeline, page_summary
 from monitor.settings import Settings
 from monitor.sources import SourceError, build_source, channel_key
 from responders.cli import app

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from monitor import jobs, leases
+from monitor import leases
+from monitor.jobs.context import context, worker_id
+from monitor.jobs.incidents import watch
+from monitor.jobs.polling import poll_channel
 from monitor.mention import utcnow
 from responders.alerts.digest import queue_digests
 from responders.alerts.mail import queue_alerts
@@ -19,28 +22,22 @@ from responders.outbox.dispatch import SENDERS, process_due
 
 def send_emails(config_path: str) -> None:
     """Queue pending alerts (under the "alerts" lease) and send due e-mails right away."""
-    ctx = jobs.context(config_path)
-    owner = jobs.worker_id()
+    ctx = context(config_path)
     now = utcnow()
     seconds = ctx.settings.worker.lease_seconds
-    with ctx.factory() as session, session.begin():
-        mine = leases.try_acquire(session, "alerts", owner, seconds, now)
-    if mine:
-        try:
+    with leases.held(ctx.factory, "alerts", worker_id(), seconds, now) as mine:
+        if mine:
             queue_alerts(ctx.settings, ctx.factory, now)
-        finally:
-            with ctx.factory() as session, session.begin():
-                leases.release(session, "alerts", owner, utcnow())
     _drain(config_path, ("email",))
 
 
 def _drain(config_path: str, kinds: tuple[str, ...], rounds: int = 10) -> None:
-    ctx = jobs.context(config_path)
+    ctx = context(config_path)
     for _ in range(rounds):
         done = process_due(
             ctx.settings,
             ctx.factory,
-            jobs.worker_id(),
+            worker_id(),
             kinds,
             lease_seconds=ctx.settings.worker.lease_seconds,
         )
@@ -50,7 +47,7 @@ def _drain(config_path: str, kinds: tuple[str, ...], rounds: int = 10) -> None:
 
 def poll_job(config_path: str, key: str) -> None:
     """Poll a channel; if anything new arrived, mail its alerts now rather than at the next run."""
-    reports = jobs.poll_channel(jobs.context(config_path), key, jobs.worker_id())
+    reports = poll_channel(context(config_path), key, worker_id())
     if reports and any(r.cases_opened or r.cases_attached for r in reports):
         send_emails(config_path)
 
@@ -67,27 +64,23 @@ def alerts_job(config_path: str) -> None:
 
 def spike_job(config_path: str) -> None:
     """Watch for spikes and viral posts; mail a crisis alert at once."""
-    if jobs.watch(jobs.context(config_path), jobs.worker_id()):
+    if watch(context(config_path), worker_id()):
         send_emails(config_path)
 
 
 def _leased(config_path: str, name: str, run: Callable[[datetime], object]) -> None:
-    ctx = jobs.context(config_path)
-    owner = jobs.worker_id()
+    """Run `run(now)` under lease `name`, unless another worker holds it."""
+    ctx = context(config_path)
     now = utcnow()
-    with ctx.factory() as session, session.begin():
-        if not leases.try_acquire(session, name, owner, ctx.settings.worker.lease_seconds, now):
-            return
-    try:
-        run(now)
-    finally:
-        with ctx.factory() as session, session.begin():
-            leases.release(session, name, owner, utcnow())
+    seconds = ctx.settings.worker.lease_seconds
+    with leases.held(ctx.factory, name, worker_id(), seconds, now) as mine:
+        if mine:
+            run(now)
 
 
 def follow_ups_job(config_path: str) -> None:
     """Bring cases whose follow-up is due back into the queue (responders.cases.lifecycle)."""
-    ctx = jobs.context(config_path)
+    ctx = context(config_path)
     _leased(
         config_path,
         "follow_ups",
@@ -97,6 +90,6 @@ def follow_ups_job(config_path: str) -> None:
 
 def digest_job(config_path: str) -> None:
     """Queue each brand's daily digest once it is due, then send it."""
-    ctx = jobs.context(config_path)
+    ctx = context(config_path)
     _leased(config_path, "digest", lambda now: queue_digests(ctx.settings, ctx.factory, now))
     _drain(config_path, ("email",))

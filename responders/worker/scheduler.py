@@ -9,7 +9,6 @@ second one is refused while the first holds the "worker" lease (PostgreSQL scale
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 from dataclasses import dataclass
 
@@ -21,7 +20,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from monitor import jobs, leases
+from monitor import leases
+from monitor.jobs.context import context, forget_contexts, worker_id
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.sources import channel_key
@@ -44,33 +44,17 @@ class JobSpec:
     func: str  # "module:function"
     seconds: float
     args: tuple[str, ...]
-    requires: str = ""  # a module that must be importable for the job to be scheduled
 
 
-# The fixed jobs (besides one poll job per channel): (name, function, interval setting, requires).
-FIXED_JOBS: tuple[tuple[str, str, str, str], ...] = (
-    ("outbox", "responders.worker.jobs:outbox_job", "outbox_interval_seconds", ""),
-    ("alerts", "responders.worker.jobs:alerts_job", "alerts_interval_seconds", ""),
-    ("spike", "responders.worker.jobs:spike_job", "spike_interval_seconds", ""),
-    ("refresh", "monitor.jobs:refresh_job", "refresh_interval_seconds", "monitor.refresh"),
-    (
-        "follow_ups",
-        "responders.worker.jobs:follow_ups_job",
-        "follow_up_interval_seconds",
-        "responders.cases.lifecycle",
-    ),
-    ("digest", "responders.worker.jobs:digest_job", "digest_check_seconds", ""),
+# The fixed jobs (besides one poll job per channel): (name, function, interval setting).
+FIXED_JOBS: tuple[tuple[str, str, str], ...] = (
+    ("outbox", "responders.worker.jobs:outbox_job", "outbox_interval_seconds"),
+    ("alerts", "responders.worker.jobs:alerts_job", "alerts_interval_seconds"),
+    ("spike", "responders.worker.jobs:spike_job", "spike_interval_seconds"),
+    ("refresh", "monitor.jobs.refresh:refresh_job", "refresh_interval_seconds"),
+    ("follow_ups", "responders.worker.jobs:follow_ups_job", "follow_up_interval_seconds"),
+    ("digest", "responders.worker.jobs:digest_job", "digest_check_seconds"),
 )
-
-
-def _importable(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return False
-    return True
 
 
 def job_specs(settings: Settings, config_path: str) -> list[JobSpec]:
@@ -86,12 +70,9 @@ def job_specs(settings: Settings, config_path: str) -> list[JobSpec]:
         for channel in brand.channels
         if channel.enabled
     ]
-    for name, func, interval, requires in FIXED_JOBS:
-        if requires and not _importable(requires):
-            log.info("job %s not scheduled: %s is not available", name, requires)
-            continue
+    for name, func, interval in FIXED_JOBS:
         seconds = getattr(settings.worker, interval)
-        specs.append(JobSpec(f"{JOB_PREFIX}{name}", func, seconds, (config_path,), requires))
+        specs.append(JobSpec(f"{JOB_PREFIX}{name}", func, seconds, (config_path,)))
     return specs
 
 
@@ -145,12 +126,12 @@ class Worker:
     def __init__(self, settings: Settings, config_path: str):
         self.settings = settings
         self.config_path = config_path
-        self.owner = jobs.worker_id()
+        self.owner = worker_id()
         self.scheduler: BackgroundScheduler | None = None
 
     def start(self) -> None:
         """Claim the database (SQLite), start the scheduler with the configured jobs."""
-        ctx = jobs.context(self.config_path)
+        ctx = context(self.config_path)
         if is_sqlite(self.settings):
             now = utcnow()
             seconds = self.settings.worker.lease_seconds
@@ -179,7 +160,7 @@ class Worker:
         log.info("worker %s started with %d jobs", self.owner, len(specs))
 
     def _heartbeat(self) -> None:
-        ctx = jobs.context(self.config_path)
+        ctx = context(self.config_path)
         with ctx.factory() as session, session.begin():
             leases.renew(
                 session, SQLITE_LEASE, self.owner, self.settings.worker.lease_seconds, utcnow()
@@ -190,8 +171,8 @@ class Worker:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
             self.scheduler = None
-        ctx = jobs.context(self.config_path)
+        ctx = context(self.config_path)
         with ctx.factory() as session, session.begin():
             leases.release(session, SQLITE_LEASE, self.owner, done=False)
-        jobs.forget_contexts()
+        forget_contexts()
         log.info("worker %s stopped", self.owner)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.ingest.pipeline import IngestReport, Pipeline
+from monitor.mention import Mention
 from monitor.settings import BrandSettings, ChannelSettings, Settings
+from monitor.sources.base import PollResult
 from monitor.storage import models as m
 from tests.conftest import make_settings
 
@@ -52,3 +56,12 @@ def channel_row(factory: sessionmaker[Session], key: str) -> m.Channel:
         row = session.scalars(select(m.Channel).where(m.Channel.key == key)).one()
         session.expunge(row)
         return row
+
+
+def ingest(
+    settings: Settings, factory: sessionmaker[Session], mentions: list[Mention], now: datetime
+) -> IngestReport:
+    """Store one page of mentions for the first brand, as a poll of its replay channel would."""
+    pipeline = Pipeline(settings, factory, clock=lambda: now)
+    brand = settings.brands[0]
+    return pipeline.store_page(brand, "Kettlebird:replay:test", PollResult(mentions, {}))

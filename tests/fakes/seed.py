@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.ingest import Pipeline
+from monitor.ingest.pipeline import Pipeline
 from monitor.settings import Settings
 from monitor.sources.replay import ReplaySource
 from monitor.storage import models as m

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor import leases
+from monitor.storage import models as m
 from monitor.storage.engine import transaction
 
 T0 = datetime(2026, 11, 13, 12, 0, tzinfo=UTC)
@@ -74,3 +75,33 @@ def test_concurrent_claimers_exactly_one_wins(factory: sessionmaker[Session]) ->
     for thread in threads:
         thread.join(timeout=30)
     assert len(winners) == 1
+
+
+def test_held_runs_the_block_once_and_stamps_it_done_even_when_it_fails(
+    factory: sessionmaker[Session],
+) -> None:
+    with leases.held(factory, "job", "a", 60, T0) as mine:
+        assert mine
+        with leases.held(factory, "job", "b", 60, T0) as theirs:
+            assert not theirs  # a holds it: b does not run, and releases nothing
+        with transaction(factory) as session:
+            assert leases.holder(session, "job", T0) == "a"
+    with pytest.raises(RuntimeError), leases.held(factory, "job", "b", 60, T0) as mine:
+        assert mine
+        raise RuntimeError("the job failed")
+    with transaction(factory) as session:
+        assert leases.holder(session, "job", T0) == ""  # released despite the failure
+        row = session.get(m.Lease, "job")
+        assert row is not None and row.last_done_at is not None
+
+
+def test_held_with_not_done_since_skips_a_job_done_recently(
+    factory: sessionmaker[Session],
+) -> None:
+    with leases.held(factory, "poll:x", "a", 60, T0) as mine:
+        assert mine
+    later = datetime.now(UTC) + timedelta(seconds=1)
+    with leases.held(factory, "poll:x", "b", 60, later, not_done_since=T0) as mine:
+        assert not mine  # done after T0 (by a): b skips
+    with leases.held(factory, "poll:x", "b", 60, later, not_done_since=later) as mine:
+        assert mine

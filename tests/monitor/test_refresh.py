@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.ingest import Pipeline
+from monitor.ingest.pipeline import Pipeline
 from monitor.refresh import Refresher, refresh_engagement
 from monitor.scoring import severity_rank
 from monitor.settings import Settings

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.ingest import Pipeline
+from monitor.ingest.pipeline import Pipeline
 from monitor.sources import build_source
 from monitor.sources.base import SourceError
 from monitor.sources.mastodon import MastodonOptions, MastodonSource, build_api, html_to_text

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.ingest import Pipeline
+from monitor.ingest.pipeline import Pipeline
 from monitor.sources import build_source
 from monitor.sources.base import SourceError
 from monitor.sources.reddit import RedditOptions, RedditSource, build_reddit

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.ingest import Pipeline
+from monitor.ingest.pipeline import Pipeline
 from monitor.sources.base import SourceError
 from monitor.sources.x import XOptions, XSource, build_client
 from monitor.storage import models as m

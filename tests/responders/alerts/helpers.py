@@ -1,15 +1,10 @@
-"""Test helpers for alerts: store severe complaints through the real pipeline."""
+"""Test helpers for alerts: severe complaints (stored with `tests.fakes.pipeline.ingest`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from monitor.ingest import IngestReport, Pipeline
 from monitor.mention import Mention
-from monitor.settings import Settings
-from monitor.sources.base import PollResult
 
 SCRIPT = "<script>alert(1)</script>"
 SEVERE = "@kettlebird your Heron kettle caught fire and burned my hand. Calling my lawyer. {extra}"
@@ -27,12 +22,3 @@ def complaint(n: int, at: datetime, extra: str = SCRIPT, followers: int = 20_000
         created_at=at,
         url=f"https://x.example/customer{n}/status/{n}",
     )
-
-
-def ingest(
-    settings: Settings, factory: sessionmaker[Session], mentions: list[Mention], now: datetime
-) -> IngestReport:
-    """Store one page of mentions for the example brand, as a poll would."""
-    pipeline = Pipeline(settings, factory, clock=lambda: now)
-    brand = settings.brands[0]
-    return pipeline.store_page(brand, "Kettlebird:replay:test", PollResult(mentions, {}))

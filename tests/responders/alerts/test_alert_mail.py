@@ -16,8 +16,9 @@ from monitor.storage import models as m
 from responders.alerts.mail import in_quiet_hours, message_id, queue_alerts
 from responders.outbox.dispatch import process_due
 from tests.conftest import make_settings
+from tests.fakes.pipeline import ingest
 from tests.fakes.smtp import SmtpServer, smtp_server
-from tests.responders.alerts.helpers import SCRIPT, complaint, ingest
+from tests.responders.alerts.helpers import SCRIPT, complaint
 
 NOW = datetime(2026, 11, 13, 12, 0, tzinfo=UTC)
 

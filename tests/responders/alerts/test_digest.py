@@ -11,8 +11,9 @@ from monitor.storage import models as m
 from responders.alerts.digest import figures, queue_digests
 from responders.outbox.dispatch import process_due
 from tests.conftest import make_settings
+from tests.fakes.pipeline import ingest
 from tests.fakes.smtp import smtp_server
-from tests.responders.alerts.helpers import complaint, ingest
+from tests.responders.alerts.helpers import complaint
 
 MORNING = datetime(2026, 11, 13, 9, 0, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from monitor.ingest import Pipeline
+from monitor.ingest.pipeline import Pipeline
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.sources.replay import ReplaySource

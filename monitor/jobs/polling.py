@@ -1,0 +1,71 @@
+"""The poll job: one channel under its lease, draining full pages, at most once per interval."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from monitor import leases
+from monitor.ingest.pipeline import IngestReport
+from monitor.jobs.context import JobContext, find_channel
+from monitor.mention import utcnow
+from monitor.settings import BrandSettings, ChannelSettings
+from monitor.sources import Source, SourceError, build_source, channel_key
+from monitor.sources.base import PollResult
+
+log = logging.getLogger(__name__)
+
+
+class _BrokenSource:
+    """Stands in for a source that could not be built, so the failure is recorded like a poll's."""
+
+    def __init__(self, name: str, platform: str, error: SourceError):
+        self.name = name
+        self.platform = platform
+        self.error = error
+
+    def poll(self, cursor: dict[str, Any]) -> PollResult:
+        """Raise the construction error every time."""
+        raise self.error
+
+
+def source_for(ctx: JobContext, brand: BrandSettings, channel: ChannelSettings) -> Source:
+    """The channel's source, built once per process (clients keep their sessions)."""
+    key = channel_key(brand, channel)
+    if key not in ctx.sources:
+        try:
+            ctx.sources[key] = build_source(brand, channel)
+        except SourceError as exc:
+            return _BrokenSource(key, channel.type, exc)
+    return ctx.sources[key]
+
+
+def poll_channel(ctx: JobContext, key: str, owner: str) -> list[IngestReport] | None:
+    """Poll one channel under its lease, draining full pages; None when another worker has it."""
+    found = find_channel(ctx.settings, key)
+    if found is None:
+        log.warning("poll job for %s: the channel is no longer configured", key)
+        return []
+    brand, channel = found
+    if not channel.enabled:
+        return []
+    lease = f"poll:{key}"
+    seconds = ctx.settings.worker.lease_seconds
+    now = utcnow()
+    # "Done within 80% of the interval" means another worker polled it this round: skip.
+    recently = now - timedelta(seconds=channel.interval_seconds * 0.8)
+    with leases.held(ctx.factory, lease, owner, seconds, now, not_done_since=recently) as mine:
+        if not mine:
+            return None
+        reports: list[IngestReport] = []
+        source = source_for(ctx, brand, channel)
+        for _ in range(ctx.settings.worker.max_pages_per_run):
+            report = ctx.pipeline.poll_channel(brand, channel, source)
+            reports.append(report)
+            if report.error or report.skipped or report.exhausted:
+                break
+            with ctx.factory() as session, session.begin():
+                if not leases.renew(session, lease, owner, seconds, utcnow()):
+                    break  # our lease ran out and someone else took over: stop here
+        return reports
