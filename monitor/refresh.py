@@ -173,7 +173,9 @@ def _apply(
     if row.case_id is None:
         return
     case = session.get(m.RecoveryCase, row.case_id)
-    if case is None or case.status == "closed" or score_rank(score) <= case.severity_rank:
+    if case is None or case.status == "closed":
+        return
+    if severity_rank(score.severity) <= case.severity_rank:
         return
     session.add(
         m.CaseEvent(
@@ -196,8 +198,3 @@ def _apply(
     case.severity_rank = severity_rank(score.severity)
     if case.severity_rank >= severity_rank(settings.alerts.min_severity):
         writes.raise_severity_alert(session, case)
-
-
-def score_rank(score: object) -> int:
-    """The rank of a Score's severity."""
-    return severity_rank(getattr(score, "severity", "none"))

@@ -1,1 +1,4 @@
-"""Storage: SQLAlchemy models, the engine and sessions, and Alembic migrations."""
+"""Storage: the schema (models, column types), the engine and sessions, dialect-aware INSERTs.
+
+Migrations live in monitor/migrations; the ingest side's writes in monitor.ingest.writes.
+"""
