@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.mention import utcnow
 from monitor.storage import models as m
 from tests.conftest import ROOT
+from tests.fakes.config import write_config
 from tests.fakes.smtp import SmtpServer
-from tests.responders.worker.helpers import append, post_line, worker_settings, write_config
+from tests.responders.worker.helpers import append, post_line, worker_settings
 
 MAIN = "import sys; from responders.cli import main; sys.argv[0] = 'makegood'; main()"
 

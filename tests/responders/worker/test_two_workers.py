@@ -18,9 +18,10 @@ from monitor.mention import utcnow
 from monitor.storage import models as m
 from responders.outbox.queue import enqueue
 from tests.conftest import ROOT
+from tests.fakes.config import write_config
 from tests.fakes.smtp import smtp_server
 from tests.responders.alerts.helpers import SEVERE
-from tests.responders.worker.helpers import append, post_line, worker_settings, write_config
+from tests.responders.worker.helpers import append, post_line, worker_settings
 
 pytestmark = pytest.mark.postgres
 RUNNER = Path(__file__).with_name("run_worker.py")

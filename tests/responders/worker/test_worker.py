@@ -19,9 +19,10 @@ from responders.worker.scheduler import (
     build_scheduler,
     job_specs,
 )
+from tests.fakes.config import write_config
 from tests.fakes.smtp import smtp_server
 from tests.responders.alerts.helpers import SCRIPT, SEVERE
-from tests.responders.worker.helpers import append, post_line, worker_settings, write_config
+from tests.responders.worker.helpers import append, post_line, worker_settings
 
 
 def wait_until(check, timeout: float = 15.0):  # type: ignore[no-untyped-def]
