@@ -25,11 +25,11 @@ import uvicorn  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from monitor.ingest.pipeline import Pipeline  # noqa: E402
+from monitor.ingest.sweep import poll_all  # noqa: E402
 from monitor.storage import models as m  # noqa: E402
 from monitor.storage.engine import open_database  # noqa: E402
 from responders.cases.actions import record_step, save_draft  # noqa: E402
 from responders.cases.review_queue import QueueFilter, queue_page  # noqa: E402
-from responders.cli.poll_cmd import poll_all  # noqa: E402
 from responders.staff.accounts import add_user  # noqa: E402
 from responders.web.app import create_app  # noqa: E402
 from tests.conftest import make_settings  # noqa: E402

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-PLATFORMS = ("reddit", "x", "mastodon", "bluesky", "hackernews", "rss", "replay")
+from monitor import platforms
+
+PLATFORMS = tuple(platforms.PLATFORMS)  # the names with a record in monitor/platforms.py
 
 
 @dataclass(frozen=True, slots=True)

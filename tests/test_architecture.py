@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -56,3 +57,26 @@ def _made_by_running(name: str) -> bool:
 )
 def test_every_top_level_folder_has_its_line(folder: str) -> None:
     assert f"`{folder}/`" in PAGE, f"docs/ARCHITECTURE.md does not describe {folder}/"
+
+
+@pytest.mark.parametrize(
+    "test_file",
+    sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "monitor").rglob("*.py")),
+)
+def test_monitor_tests_import_only_monitor(test_file: str) -> None:
+    """monitor stands alone: its tests never need the answering half."""
+    tree = ast.parse((ROOT / test_file).read_text(encoding="utf-8"))
+    imported = [
+        name
+        for node in ast.walk(tree)
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+    ]
+    offending = [name for name in imported if name.split(".")[0] == "responders"]
+    offending += [name for name in imported if name.startswith("tests.responders")]
+    assert not offending, f"{test_file} imports {offending}"

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.ingest.pipeline import IngestReport, Pipeline
+from monitor.ingest.sweep import poll_all
 from monitor.settings import Settings
 from monitor.storage import models as m
 from monitor.storage.engine import display_url
 from responders.cli import app
 from responders.cli.common import ConfigOption, database_or_exit, settings_or_exit
-from responders.cli.poll_cmd import poll_all
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 

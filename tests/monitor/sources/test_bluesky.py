@@ -15,12 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.ingest.pipeline import Pipeline
+from monitor.ingest.sweep import poll_all
 from monitor.sources import build_source
 from monitor.sources.base import SourceError
 from monitor.sources.bluesky import BlueskyOptions, BlueskySource, _Recorder, build_client
 from monitor.storage import models as m
-from responders.cli.poll_cmd import poll_all
-from responders.publishers.bluesky import refs_from_raw
 from tests.fakes.http_server import (
     FakeServer,
     json_reply,
@@ -110,13 +109,15 @@ def test_first_poll_reads_search_and_notifications_with_reply_refs() -> None:
     assert ann.raw["reply_refs"]["parent"] == {
         "uri": ANN_POST, "cid": "bafyreikettle0000000000000000000000000000000000000000003"
     }  # fmt: skip
-    # What the publisher will build its strong refs from: this post as parent, the thread root.
-    parent, root = refs_from_raw(ann.external_id, ann.raw) or ((), ())
-    assert parent == (ANN_POST, "bafyreikettle0000000000000000000000000000000000000000003")
-    assert root == (ann.root_id, "bafyreiroot00000000000000000000000000000000000000000000a1")
+    # What a reply's strong refs are built from (tests/responders/publishers/test_bluesky.py):
+    # the stored post view keeps this post's cid and its record's thread root.
+    assert ann.raw["post"]["cid"] == "bafyreikettle0000000000000000000000000000000000000000003"
+    assert ann.raw["post"]["record"]["reply"]["root"] == {
+        "uri": ann.root_id, "cid": "bafyreiroot00000000000000000000000000000000000000000000a1"
+    }  # fmt: skip
     # A post that starts its own thread is its own root.
     assert cy.root_id == CY_POST and cy.parent_id == ""
-    assert refs_from_raw(cy.external_id, cy.raw) == ((CY_POST, cy.raw["post"]["cid"]),) * 2
+    assert cy.raw["post"]["cid"] and "reply" not in cy.raw["post"]["record"]
     # Notifications: the mention is read, the like is not a post about us.
     assert bob.raw["notification"]["reason"] == "mention" and bob.author_followers == 45
     assert bob.text.startswith("@kettlebird.example where is my order")

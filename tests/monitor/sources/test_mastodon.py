@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.ingest.pipeline import Pipeline
+from monitor.ingest.sweep import poll_all
 from monitor.sources import build_source
 from monitor.sources.base import SourceError
 from monitor.sources.mastodon import MastodonOptions, MastodonSource, build_api, html_to_text
 from monitor.storage import models as m
-from responders.cli.poll_cmd import poll_all
 from tests.fakes.http_server import (
     FakeServer,
     json_reply,

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.ingest.pipeline import Pipeline
+from monitor.ingest.sweep import poll_all
 from monitor.sources import build_source
 from monitor.sources.base import SourceError
 from monitor.sources.reddit import RedditOptions, RedditSource, build_reddit
 from monitor.storage import models as m
-from responders.cli.poll_cmd import poll_all
 from tests.fakes.cassettes import load
 from tests.fakes.clients import praw_reddit
 from tests.fakes.http_server import (

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from monitor.sources._bluesky_posts import to_mention
 from responders.publishers import OutgoingReply, build_publisher
+from responders.publishers.bluesky import refs_from_raw
 from tests.fakes.http_server import FakeServer, Reply, json_reply, server_error, serving
 from tests.responders.publishers.platform_payloads import (
     BRAND_DID,
@@ -23,6 +27,7 @@ from tests.responders.publishers.platform_payloads import (
     profile,
 )
 
+PAYLOADS = Path(__file__).resolve().parents[2] / "fakes" / "payloads"
 TEXT = "@ann.example We're sorry: this delivery problem is our mistake, not yours."
 CREATE = "/xrpc/com.atproto.repo.createRecord"
 STRONG_REF = "com.atproto.repo.strongRef"
@@ -174,3 +179,15 @@ def test_missing_credentials_send_nothing() -> None:
         )
         assert server.requests == []
     assert result.permanent and "MAKEGOOD_BLUESKY_APP_PASSWORD" in result.error
+
+
+def test_the_strong_refs_come_from_what_the_source_stored() -> None:
+    """A reply needs (parent, root) refs: the source's stored post view is enough to build them."""
+    payload = json.loads((PAYLOADS / "bluesky_search_posts.json").read_text())
+    ann, _bob, cy = (to_mention(post, {}) for post in payload["posts"])
+    assert refs_from_raw(ann.external_id, ann.raw) == (
+        (ann.external_id, "bafyreikettle0000000000000000000000000000000000000000003"),
+        (ann.root_id, "bafyreiroot00000000000000000000000000000000000000000000a1"),
+    )
+    # A post that starts its own thread is its own root.
+    assert refs_from_raw(cy.external_id, cy.raw) == ((cy.external_id, cy.raw["post"]["cid"]),) * 2

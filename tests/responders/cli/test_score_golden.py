@@ -1,7 +1,7 @@
 """The bundled demo stream scores exactly as recorded: a guard for speed work on the core.
 
 A change in these results must be deliberate: regenerate the file with
-`MAKEGOOD_REGEN_GOLDEN=1 .venv/bin/pytest tests/monitor/scoring/test_scoring_golden.py` and say
+`MAKEGOOD_REGEN_GOLDEN=1 .venv/bin/pytest tests/responders/cli/test_score_golden.py` and say
 in the commit why the scores moved.
 """
 
