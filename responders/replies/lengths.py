@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.platforms import (
-    PLATFORMS,
-    LengthRule,
-    graphemes,
-    mastodon_length,
-    x_weighted_length,
-)
+from monitor.platforms import PLATFORMS, LengthRule
 
 # platform -> its limit (0 = no public replies); kept for callers that only need the number.
 LIMITS = {name: record.length.limit for name, record in PLATFORMS.items()}
@@ -44,6 +38,3 @@ def measure(text: str, platform: str) -> Length:
     record = PLATFORMS.get(platform)
     rule = record.length if record is not None else _NO_RULE
     return Length(rule.count(text), rule.limit, rule.unit)
-
-
-__all__ = ["LIMITS", "Length", "graphemes", "mastodon_length", "measure", "x_weighted_length"]

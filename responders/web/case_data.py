@@ -15,14 +15,9 @@ from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.replies.drafting import (
     REPLY_KINDS,
-    Rendered,
     find_template,
-    render_reply,
-    render_source,
 )
 from responders.replies.drafting import reply_variables as make_variables
-from responders.replies.lengths import measure
-from responders.results import Result
 from responders.web.deps import by_id
 
 CHANNELS = ("public", "dm", "manual")
@@ -194,16 +189,3 @@ def case_variables(
         platform=case.platform,
         post_url=mention.url if mention else "",
     )
-
-
-def render_for(
-    source: str, variables: dict[str, Any], platform: str, channel: str
-) -> Result[Rendered]:
-    """Render a reply: a public one must fit the platform; a DM or manual one is only counted."""
-    if channel == "public":
-        return render_reply(source, variables, platform)
-    rendered = render_source(source, variables)
-    if not rendered.ok or rendered.value is None:
-        return Result.failure(rendered.error)
-    length = measure(rendered.value, platform)
-    return Result.success(Rendered(rendered.value, type(length)(length.count, 0, length.unit)))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from responders.replies.lengths import graphemes, mastodon_length, measure, x_weighted_length
+from monitor.platforms import graphemes, mastodon_length, x_weighted_length
+from responders.replies.lengths import measure
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👨‍👩‍👧‍👦 (7 code points)
 FLAG_FR = "\U0001f1eb\U0001f1f7"  # 🇫🇷 (2 regional indicators)
