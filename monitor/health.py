@@ -14,10 +14,15 @@ MAX_BACKOFF_SECONDS = 3600.0
 def backoff_seconds(
     failures: int, retry_after: float | None = None, rng: random.Random | None = None
 ) -> float:
-    """Seconds to wait after `failures` failures in a row (jittered), at least Retry-After."""
+    """Seconds to wait after `failures` failures in a row (jittered), at least Retry-After.
+
+    The platform's wait is clamped (monitor.retry.MAX_WAIT_SECONDS): a huge, infinite or NaN
+    one must not park the channel for years, nor overflow the datetime it is added to.
+    """
     wait = retry.backoff_seconds(failures, BASE_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS, rng)
-    if retry_after is not None:
-        wait = max(wait, retry_after)
+    asked = retry.clamp_wait(retry_after)
+    if asked is not None:
+        wait = max(wait, asked)
     return wait
 
 
@@ -37,10 +42,11 @@ PERMANENT_RETRY_SECONDS = 3600.0  # a permanent failure (bad credentials) is ret
 
 
 def failure_retry_after(retry_after: float | None, permanent: bool) -> float | None:
-    """The wait a failure asks for: a permanent one waits at least an hour, not seconds."""
+    """The wait a failure asks for (clamped): a permanent one waits at least an hour."""
+    asked = retry.clamp_wait(retry_after)
     if permanent:
-        return max(retry_after or 0.0, PERMANENT_RETRY_SECONDS)
-    return retry_after
+        return max(asked or 0.0, PERMANENT_RETRY_SECONDS)
+    return asked
 
 
 def month_key(now: datetime) -> str:

@@ -6,11 +6,11 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from monitor import retry
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources.base import Rejected, SourceError
 
@@ -101,41 +101,15 @@ def rejected(location: str, error: str, payload: Any) -> Rejected:
 def retry_after_seconds(
     headers: Mapping[str, str] | None, now: datetime | None = None
 ) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), if there is one."""
-    if not headers:
-        return None
-    value = _header(headers, "retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), clamped; see retry."""
+    return retry.parse_retry_after(_header(headers or {}, "retry-after"), now)
 
 
 def reset_in_seconds(
     headers: Mapping[str, str] | None, name: str, now: datetime | None = None
 ) -> float | None:
     """Seconds until a rate-limit reset header: epoch seconds (X) or seconds from now (Reddit)."""
-    if not headers:
-        return None
-    value = _header(headers, name)
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if number > 1_000_000_000:  # an epoch timestamp
-        now = now or datetime.now(UTC)
-        return max(0.0, number - now.timestamp())
-    return max(0.0, number)
+    return retry.parse_reset(_header(headers or {}, name), now)
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
