@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -36,8 +38,7 @@ def get(
         )
         response.content  # noqa: B018 - read the body now so a truncated one fails here
     except requests.RequestException as exc:
-        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-        raise SourceError(f"{name}: request failed ({reason})") from None
+        raise SourceError(f"{name}: request failed ({failure_reason(exc)})") from None
     status = response.status_code
     if status in ok:
         return response
@@ -56,7 +57,51 @@ def json_body(response: requests.Response, name: str) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise SourceError(
-            f"{name}: malformed JSON from {response.url}",
-            rejected=[rejected(response.url, "malformed JSON page", response.content)],
-        ) from None
+        raise not_json(name, path_of(response.url), response) from None
+
+
+def path_of(url: Any) -> str:
+    """The path of a URL, to name an endpoint without its (long, maybe secret) query."""
+    return urlsplit(str(url)).path or str(url)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A failed request in words: a body cut off mid-way is said so, anything else by its type."""
+    text = str(exc)
+    if "IncompleteRead" in text or "without sending complete message body" in text:
+        return f"the connection closed in the middle of the body ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {text[:200]}"
+
+
+def describe_body(content: bytes, content_type: str = "") -> str:
+    """What a body that should have been JSON is: an HTML page, empty, cut off, or not JSON."""
+    text = content.decode("utf-8", "replace").strip()
+    head = text[:200].lower()
+    if not text:
+        return "an empty body"
+    if "html" in content_type.lower() or head.startswith(("<!doctype html", "<html")):
+        return "an HTML page"
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        cut = isinstance(exc, json.JSONDecodeError) and (
+            exc.pos >= len(text) or exc.msg.startswith("Unterminated")
+        )
+        return "JSON cut off in the middle" if cut else "malformed JSON"
+    return "JSON of an unexpected shape"
+
+
+def not_json(name: str, endpoint: str, response: Any) -> SourceError:
+    """A SourceError for a JSON endpoint that answered something else; the body is quarantined.
+
+    `endpoint` names it for a person ("Reddit's token endpoint"); `response` is a requests or
+    httpx response (status_code, headers, content, url).
+    """
+    content = bytes(getattr(response, "content", b"") or b"")
+    what = describe_body(content, str(response.headers.get("content-type", "")))
+    status = getattr(response, "status_code", "?")
+    suffix = ", not JSON" if what in ("an HTML page", "an empty body") else ""
+    return SourceError(
+        f"{name}: {endpoint} answered {what} (status {status}){suffix}",
+        rejected=[rejected(str(getattr(response, "url", endpoint)), f"{what}{suffix}", content)],
+    )

@@ -21,6 +21,7 @@ from atproto import Client, models
 from atproto_client.exceptions import (
     AtProtocolError,
     BadRequestError,
+    ModelError,
     NetworkError,
     RateLimitExceededError,
     RequestException,
@@ -30,6 +31,7 @@ from atproto_client.request import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
+from monitor.retry import clamp_wait
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._bluesky_posts import BLUESKY, notification_post, sort_at, to_mention
 from monitor.sources._common import (
@@ -41,6 +43,7 @@ from monitor.sources._common import (
     reset_in_seconds,
     retry_after_seconds,
 )
+from monitor.sources._http import failure_reason, not_json, path_of
 from monitor.sources.base import PollResult, Rejected, SourceError
 
 HANDLE_ENV = "MAKEGOOD_BLUESKY_HANDLE"
@@ -281,9 +284,9 @@ class BlueskySource:
         try:
             return fetch(*args)
         except RateLimitExceededError as exc:
-            wait = exc.retry_after
+            wait = clamp_wait(exc.retry_after)
             if wait is None and exc.reset_at is not None:
-                wait = max(0.0, (exc.reset_at - datetime.now(UTC)).total_seconds())
+                wait = clamp_wait((exc.reset_at - datetime.now(UTC)).total_seconds())
             raise SourceError(
                 f"{self.name}: rate limited (429)", retry_after=wait or BLUESKY.rates.wait_seconds
             ) from None
@@ -297,23 +300,21 @@ class BlueskySource:
             response = exc.response
             if response is None:  # a transport failure (timeout, connection)
                 cause = exc.__cause__ or exc
-                reason = f"{type(cause).__name__}: {str(cause)[:200]}"
-                raise SourceError(f"{self.name}: request failed ({reason})") from None
+                raise SourceError(
+                    f"{self.name}: request failed ({failure_reason(cause)})"
+                ) from None
             wait = retry_after_seconds(response.headers)
             raise SourceError(
                 f"{self.name}: HTTP {response.status_code} from {self._last_url()}",
                 retry_after=wait,
             ) from None
         except httpx.HTTPError as exc:  # e.g. a truncated body (the SDK passes these through)
-            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-            raise SourceError(f"{self.name}: request failed ({reason})") from None
-        except ValueError:  # the body claimed JSON and was not
+            raise SourceError(f"{self.name}: request failed ({failure_reason(exc)})") from None
+        except (ValueError, ModelError):  # the body was not JSON, or not the object expected
             response = self.recorder.last
-            body = response.content if response is not None else b""
-            raise SourceError(
-                f"{self.name}: malformed JSON from {self._last_url()}",
-                rejected=[rejected(self._last_url(), "malformed JSON page", body)],
-            ) from None
+            if response is None:
+                raise SourceError(f"{self.name}: Bluesky answered malformed JSON") from None
+            raise not_json(self.name, f"Bluesky's {path_of(self._last_url())}", response) from None
         except AtProtocolError as exc:
             raise SourceError(f"{self.name}: unexpected answer from Bluesky ({exc!r})") from None
 

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.mention import Mention
 from monitor.platforms import platform
+from monitor.retry import clamp_wait
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_queries,
@@ -39,6 +40,7 @@ from monitor.sources._common import (
     rejected,
     retry_after_seconds,
 )
+from monitor.sources._http import failure_reason, not_json, path_of
 from monitor.sources.base import PollResult, Rejected, SourceError
 
 TOKEN_ENV = "MAKEGOOD_MASTODON_ACCESS_TOKEN"
@@ -184,6 +186,14 @@ class MastodonSource:
             body = response.json() if response is not None else None
         except ValueError:
             return items
+        if isinstance(body, dict) and "error" in body:  # an error object sent with status 200
+            url = self._last_url()
+            raise SourceError(
+                f"{self.name}: {path_of(url)} answered an error with status "
+                f"{response.status_code if response is not None else '?'}: "
+                f"{str(body.get('error'))[:200]}",
+                rejected=[rejected(url, "an error object instead of a page", body)],
+            )
         if isinstance(body, dict):
             body = body.get("statuses")
         if isinstance(body, list) and isinstance(items, list) and len(body) == len(items):
@@ -285,16 +295,13 @@ class MastodonSource:
         except MastodonAPIError as exc:
             response = self._session.last_response
             if "Could not parse response as JSON" in str(exc.args[0] if exc.args else ""):
-                body = response.content if response is not None else b""
-                raise SourceError(
-                    f"{self.name}: malformed JSON from {self._last_url()}",
-                    rejected=[rejected(self._last_url(), "malformed JSON page", body)],
-                ) from None
+                if response is None:
+                    raise SourceError(f"{self.name}: malformed JSON from the instance") from None
+                raise not_json(self.name, path_of(self._last_url()), response) from None
             status = response.status_code if response is not None else "?"
             raise SourceError(f"{self.name}: HTTP {status} from {self._last_url()}") from None
         except MastodonNetworkError as exc:
-            reason = str(exc)[:200]
-            raise SourceError(f"{self.name}: request failed ({reason})") from None
+            raise SourceError(f"{self.name}: request failed ({failure_reason(exc)})") from None
 
     def _last_headers(self) -> dict[str, str]:
         response = self._session.last_response
@@ -315,11 +322,11 @@ def _reset_seconds(headers: dict[str, str] | Any) -> float | None:
         return None
     try:
         when = parse_time(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if when is None:
         return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return clamp_wait((when - datetime.now(UTC)).total_seconds())
 
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)

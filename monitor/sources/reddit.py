@@ -31,6 +31,7 @@ from monitor.sources._common import (
     reset_in_seconds,
     retry_after_seconds,
 )
+from monitor.sources._http import describe_body, failure_reason, not_json, path_of
 from monitor.sources._prawcore import disable_retries, skip_rate_sleep
 from monitor.sources.base import PollResult, Rejected, SourceError
 
@@ -68,6 +69,7 @@ class _Tracker:
         self.calls = 0
         self.remaining: float | None = None
         self.reset_at: float | None = None  # time.time() when the window resets
+        self.last: Any = None  # the last response (token requests too), to name a bad answer
 
     def update(self, headers: Mapping[str, str]) -> None:
         """Read x-ratelimit-remaining/reset from a response."""
@@ -97,6 +99,7 @@ def _tracking_requestor(tracker: _Tracker) -> type[prawcore.Requestor]:
         def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
             # prawcore's session always passes its own 16 s default: the channel's setting wins.
             response = super().request(*args, timeout=self.timeout, **kwargs)
+            tracker.last = response
             tracker.update(response.headers)
             return response
 
@@ -142,7 +145,10 @@ class RedditSource:
             if before:
                 query["before"] = before
             listing = self.reddit.get(path, params=query)
-            return list(getattr(listing, "children", []) or [])
+            children = getattr(listing, "children", None)
+            if not isinstance(children, list):  # an empty body, a list, an error object
+                raise self._not_a_listing(path, listing)
+            return children
 
         return fetch
 
@@ -210,11 +216,16 @@ class RedditSource:
                 f"{self.name}: rate limited (429)", retry_after=wait or REDDIT.rates.wait_seconds
             ) from None
         except prawcore.exceptions.BadJSON as exc:
-            body = exc.response.content
-            raise SourceError(
-                f"{self.name}: malformed JSON from {exc.response.url}",
-                rejected=[rejected(exc.response.url, "malformed JSON page", body)],
+            raise not_json(
+                self.name, f"Reddit's {path_of(exc.response.url)}", exc.response
             ) from None
+        except (ValueError, TypeError, KeyError) as exc:
+            # prawcore reads the token endpoint's answer itself: a page that is not the token
+            # object (a captive portal, a CDN error page, a list) surfaces as one of these.
+            last = self.tracker.last
+            if last is not None and "access_token" in str(getattr(last, "url", "")):
+                raise not_json(self.name, "Reddit's token endpoint", last) from None
+            raise SourceError(f"{self.name}: unexpected answer from Reddit ({exc!r})") from None
         except (prawcore.exceptions.OAuthException, prawcore.exceptions.InvalidToken) as exc:
             raise SourceError(
                 f"{self.name}: Reddit rejected the credentials ({exc}); check "
@@ -234,12 +245,22 @@ class RedditSource:
             raise SourceError(f"{self.name}: HTTP {status} from Reddit", retry_after=wait) from None
         except prawcore.exceptions.RequestException as exc:
             original = exc.original_exception
-            reason = f"{type(original).__name__}: {str(original)[:200]}"
-            raise SourceError(f"{self.name}: request failed ({reason})") from None
+            raise SourceError(f"{self.name}: request failed ({failure_reason(original)})") from None
         except prawcore.exceptions.PrawcoreException as exc:
             raise SourceError(f"{self.name}: {type(exc).__name__}: {exc}") from None
         except praw.exceptions.PRAWException as exc:
             raise SourceError(f"{self.name}: {type(exc).__name__}: {exc}") from None
+
+    def _not_a_listing(self, path: str, listing: Any) -> SourceError:
+        """Reddit answered a listing endpoint with something that is not a Listing."""
+        last = self.tracker.last
+        if last is not None and describe_body(last.content) != "JSON of an unexpected shape":
+            return not_json(self.name, f"Reddit's /{path}", last)
+        what = "an empty answer" if listing is None else f"a {type(listing).__name__}"
+        return SourceError(
+            f"{self.name}: Reddit's /{path} answered {what}, not a Listing",
+            rejected=[rejected(f"reddit:/{path}", "not a Listing", getattr(last, "content", b""))],
+        )
 
     # --- refresh ----------------------------------------------------------------------------
 

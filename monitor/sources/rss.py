@@ -18,7 +18,7 @@ from monitor.mention import Mention
 from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import jsonable, parse_options, rejected, remember
-from monitor.sources._http import get
+from monitor.sources._http import describe_body, get
 from monitor.sources.base import PollResult, Rejected, SourceError
 
 SEEN_LIMIT = 1000
@@ -57,6 +57,13 @@ class RssSource:
         )  # fmt: skip
         if response.status_code == 304:
             return PollResult([], dict(cursor))
+        what = describe_body(response.content, response.headers.get("content-type", ""))
+        if what in ("an HTML page", "an empty body"):  # a portal or error page, not a feed
+            raise SourceError(
+                f"{self.name}: {self.options.url} answered {what} "
+                f"(status {response.status_code}), not a feed",
+                rejected=[rejected(self.options.url, f"{what}, not a feed", response.content)],
+            )
         feed = feedparser.parse(response.content, response_headers=dict(response.headers))
         if feed.bozo and not feed.entries:
             raise SourceError(

@@ -30,6 +30,7 @@ from monitor.sources._common import (
     reset_in_seconds,
     retry_after_seconds,
 )
+from monitor.sources._http import failure_reason, not_json, path_of
 from monitor.sources.base import Budget, PollResult, Rejected, SourceError
 
 # tweepy logs request headers (the bearer token) at DEBUG: keep its logger above that.
@@ -199,14 +200,17 @@ class XSource:
         if response is None:
             return None
         remaining = response.headers.get(X.rates.remaining_header)
-        if remaining is None or int(remaining) > self.options.min_remaining:
+        try:
+            if remaining is None or float(remaining) > self.options.min_remaining:
+                return None
+        except ValueError:  # a header that is not a number says nothing about the window
             return None
         return reset_in_seconds(response.headers, X.rates.reset_header)
 
     def _call(self, fetch: Any, *args: Any) -> Any:
         """Run one tweepy request; failures become SourceError with what to do about them."""
         try:
-            return fetch(*args)
+            return self._checked(fetch(*args))
         except tweepy.TooManyRequests as exc:
             wait = retry_after_seconds(exc.response.headers) or reset_in_seconds(
                 exc.response.headers, X.rates.reset_header
@@ -230,15 +234,36 @@ class XSource:
             raise SourceError(f"{self.name}: HTTP {exc.response.status_code} from X") from None
         except requests.exceptions.JSONDecodeError:
             response = getattr(self._session, "last_response", None)
-            body = response.content if response is not None else b""
-            url = response.url if response is not None else self.name
-            raise SourceError(
-                f"{self.name}: malformed JSON from X",
-                rejected=[rejected(url, "malformed JSON page", body)],
-            ) from None
+            if response is None:
+                raise SourceError(f"{self.name}: X answered malformed JSON") from None
+            raise not_json(self.name, f"X's {path_of(response.url)}", response) from None
         except requests.RequestException as exc:
-            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-            raise SourceError(f"{self.name}: request failed ({reason})") from None
+            raise SourceError(f"{self.name}: request failed ({failure_reason(exc)})") from None
+
+    def _checked(self, body: Any) -> dict[str, Any]:
+        """The body when it is X's answer object; a list, or errors without data, fail the poll.
+
+        X sends `errors` next to `data` for partial failures (a deleted quoted post): those
+        pages are fine. Errors with neither `data` nor `meta` are a failure sent with 200.
+        """
+        response = getattr(self._session, "last_response", None)
+        url = response.url if response is not None else self.name
+        if not isinstance(body, dict):
+            raise SourceError(
+                f"{self.name}: X's {path_of(url)} answered a JSON {type(body).__name__}, "
+                "not an object",
+                rejected=[rejected(url, "not a JSON object", body)],
+            )
+        errors = body.get("errors") or body.get("error")
+        if errors and "data" not in body and "meta" not in body:
+            first = errors[0] if isinstance(errors, list) and errors else errors
+            detail = first.get("detail") or first.get("message") if isinstance(first, dict) else ""
+            raise SourceError(
+                f"{self.name}: X's {path_of(url)} answered an error with status "
+                f"{getattr(response, 'status_code', 200)}: {str(detail or first)[:200]}",
+                rejected=[rejected(url, "an error object with status 200", body)],
+            )
+        return body
 
     # --- payloads ---------------------------------------------------------------------------
 
