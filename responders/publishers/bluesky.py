@@ -21,6 +21,7 @@ from atproto_client.exceptions import (
 
 from monitor.mention import utcnow
 from monitor.platforms import platform
+from monitor.retry import clamp_wait
 from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
 
 HANDLE_ENV = "MAKEGOOD_BLUESKY_HANDLE"
@@ -124,9 +125,10 @@ def error_result(exc: Exception, sent: bool) -> PublishResult:
     """An atproto failure as a result that says what to do."""
     if isinstance(exc, RateLimitExceededError):
         reset = exc.reset_at
-        seconds = (
-            max((reset - utcnow()).total_seconds(), 1.0) if reset else BLUESKY.rates.wait_seconds
-        )
+        wait = clamp_wait(exc.retry_after)
+        if wait is None and reset is not None:
+            wait = clamp_wait((reset - utcnow()).total_seconds())
+        seconds = max(wait, 1.0) if wait is not None else BLUESKY.rates.wait_seconds
         return PublishResult.failed(
             f"Bluesky rate limit; retry in {seconds:.0f}s", retry_after=seconds
         )

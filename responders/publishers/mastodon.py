@@ -68,6 +68,13 @@ class MastodonPublisher:
             )
         except Exception as exc:
             return error_result(exc)
+        if not isinstance(status, dict) or not status.get("id"):  # 200 without the new status
+            return PublishResult.failed(
+                "Mastodon answered the reply without the new status (no id);"
+                " will look for it before any resend",
+                retry_after=60,
+                unknown=True,
+            )
         return PublishResult.posted(str(status["id"]), str(status.get("url") or ""))
 
     def find_existing(self, reply: OutgoingReply) -> PublishResult | None:
@@ -102,6 +109,13 @@ def error_result(exc: Exception) -> PublishResult:
         return PublishResult.failed("the Mastodon post no longer exists", permanent=True)
     if isinstance(exc, MastodonServerError):
         return PublishResult.failed(f"Mastodon server error: {exc}", unknown=True)
+    if isinstance(exc, MastodonAPIError) and "Could not parse response" in str(exc):
+        # An HTML page, an empty or cut-off body with 200: the post may be out; look first.
+        return PublishResult.failed(
+            "Mastodon answered something that is not JSON (an HTML page, an empty or cut-off"
+            " body); will look for the reply before any resend",
+            unknown=True,
+        )
     if isinstance(exc, MastodonAPIError):
         return PublishResult.failed(f"Mastodon refused the reply: {exc}", permanent=True)
     if isinstance(exc, MastodonNetworkError):

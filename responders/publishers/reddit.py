@@ -17,7 +17,9 @@ from praw.exceptions import RedditAPIException
 from praw.models import Comment, Submission
 from prawcore.requestor import Requestor
 
+from monitor import retry
 from monitor.platforms import platform
+from monitor.sources._http import describe_body
 from monitor.sources._prawcore import disable_retries
 from responders.publishers.base import (
     OutgoingReply,
@@ -120,6 +122,13 @@ class RedditPublisher:
                 retry_after=60,
                 unknown=True,
             )
+        if not isinstance(comment, Comment):  # an answer of the wrong shape: it may be posted
+            return PublishResult.failed(
+                f"Reddit answered the reply with {type(comment).__name__}, not a comment;"
+                " will look for it before any resend",
+                retry_after=60,
+                unknown=True,
+            )
         return PublishResult.posted(comment.fullname, comment_url(comment))
 
     def find_existing(self, reply: OutgoingReply) -> PublishResult | None:
@@ -161,6 +170,19 @@ def error_result(exc: Exception) -> PublishResult:
         return PublishResult.failed(
             f"no answer from Reddit: {type(exc.original_exception).__name__}", unknown=True
         )
+    if isinstance(exc, prawcore.exceptions.BadJSON):
+        what = describe_body(exc.response.content, exc.response.headers.get("content-type", ""))
+        return PublishResult.failed(
+            f"Reddit answered {what} (status {exc.response.status_code}), not JSON;"
+            " will look for the reply before any resend",
+            unknown=True,
+        )
+    if isinstance(exc, ValueError | TypeError | KeyError):  # the token answer was not a token
+        return PublishResult.failed(
+            f"Reddit answered something that is not the JSON expected ({exc!r});"
+            " will look for the reply before any resend",
+            unknown=True,
+        )
     if isinstance(exc, prawcore.exceptions.ResponseException):
         return PublishResult.failed(f"Reddit answered {exc.response.status_code}", unknown=True)
     # Something unexpected after the request went out: it may be posted, so look before resending.
@@ -168,12 +190,12 @@ def error_result(exc: Exception) -> PublishResult:
 
 
 def _retry_after(headers: Mapping[str, str]) -> float:
-    for name in ("retry-after", REDDIT.rates.reset_header):
-        try:
-            return max(float(headers.get(name, "")), 1.0)
-        except ValueError:
-            continue
-    return REDDIT.rates.wait_seconds
+    """Retry-After, else x-ratelimit-reset, clamped (monitor.retry); the platform's wait if odd."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    wait = retry.parse_retry_after(lower.get("retry-after"))
+    if wait is None:
+        wait = retry.parse_reset(lower.get(REDDIT.rates.reset_header))
+    return max(wait, 1.0) if wait is not None else REDDIT.rates.wait_seconds
 
 
 def from_env(env: Mapping[str, str]) -> RedditPublisher:

@@ -7,7 +7,6 @@ tweepy sets no timeout on its requests session, so the publisher gives it one.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -16,7 +15,9 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
+from monitor import retry
 from monitor.platforms import platform
+from monitor.sources._http import describe_body
 from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
 
 ENV = {
@@ -109,7 +110,7 @@ class XPublisher:
             )
         except Exception as exc:
             return error_result(exc)
-        data = response.data or {}
+        data = response.data if isinstance(response.data, dict) else {}
         tweet_id = str(data.get("id", ""))
         if not tweet_id:
             return PublishResult.failed(
@@ -142,11 +143,11 @@ class XPublisher:
 def error_result(exc: Exception) -> PublishResult:
     """A tweepy/requests failure as a result that says what to do."""
     if isinstance(exc, tweepy.TooManyRequests):
-        reset = exc.response.headers.get(X.rates.reset_header, "")
-        retry = exc.response.headers.get("retry-after", "")
-        seconds = float(retry) if retry.isdigit() else X.rates.wait_seconds
-        if reset.isdigit():
-            seconds = max(float(reset) - time.time(), 1.0)
+        # Both headers clamped (monitor.retry): a reset in the year 9999 must not park the reply.
+        wait = retry.parse_reset(exc.response.headers.get(X.rates.reset_header))
+        if wait is None:
+            wait = retry.parse_retry_after(exc.response.headers.get("retry-after"))
+        seconds = max(wait, 1.0) if wait is not None else X.rates.wait_seconds
         return PublishResult.failed(f"X rate limit; retry in {seconds:.0f}s", retry_after=seconds)
     if isinstance(exc, tweepy.Forbidden):
         detail = " ".join(exc.api_messages) or str(exc)
@@ -163,6 +164,13 @@ def error_result(exc: Exception) -> PublishResult:
         return PublishResult.failed(f"X server error {exc.response.status_code}", unknown=True)
     if isinstance(exc, tweepy.HTTPException):
         return PublishResult.failed(f"X answered {exc.response.status_code}: {exc}")
+    if isinstance(exc, requests.exceptions.JSONDecodeError) and exc.response is not None:
+        what = describe_body(exc.response.content, exc.response.headers.get("content-type", ""))
+        return PublishResult.failed(
+            f"X answered {what} (status {exc.response.status_code}), not JSON;"
+            " will look for the reply before any resend",
+            unknown=True,
+        )
     if isinstance(exc, requests.RequestException):
         # The request may have reached X (a timeout after sending): reconcile first.
         return PublishResult.failed(f"no answer from X: {type(exc).__name__}", unknown=True)
