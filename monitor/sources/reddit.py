@@ -223,6 +223,13 @@ class RedditSource:
             # prawcore reads the token endpoint's answer itself: a page that is not the token
             # object (a captive portal, a CDN error page, a list) surfaces as one of these.
             last = self.tracker.last
+            if last is not None and last.status_code == 429:  # prawcore chokes on Retry-After
+                wait = retry_after_seconds(last.headers)
+                wait = wait or reset_in_seconds(last.headers, REDDIT.rates.reset_header)
+                raise SourceError(
+                    f"{self.name}: rate limited (429)",
+                    retry_after=wait or REDDIT.rates.wait_seconds,
+                ) from None
             if last is not None and "access_token" in str(getattr(last, "url", "")):
                 raise not_json(self.name, "Reddit's token endpoint", last) from None
             raise SourceError(f"{self.name}: unexpected answer from Reddit ({exc!r})") from None

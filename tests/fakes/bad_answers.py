@@ -36,7 +36,9 @@ def empty_body(status: int = 200) -> Reply:
 def cut_json(obj: Any, keep: float = 0.5) -> Reply:
     """A complete-looking answer (right Content-Length) whose JSON stops in the middle."""
     text = json.dumps(obj).encode("utf-8")
-    return Reply(body=text[: max(1, int(len(text) * keep))], headers={"content-type": "application/json"})
+    return Reply(
+        body=text[: max(1, int(len(text) * keep))], headers={"content-type": "application/json"}
+    )
 
 
 def cut_connection(obj: Any, keep: float = 0.5) -> Reply:
