@@ -111,7 +111,10 @@ class RedditPublisher:
         except Exception as exc:
             return error_result(exc)
         if comment is None:
-            found = self.find_existing(reply)
+            try:
+                found = self.find_existing(reply)
+            except Exception:  # cannot look now: the outbox looks again before any resend
+                found = None
             if found is not None and found.ok:
                 return PublishResult.posted(
                     found.post_id, found.url, "Reddit returned no id; found among our comments"
