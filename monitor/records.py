@@ -6,20 +6,20 @@ author_followers, likes, replies, reposts. Used by `makegood score` and by the r
 
 from __future__ import annotations
 
-import csv
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from monitor.mention import Mention, as_utc
+from monitor.mention import MAX_COUNT, Mention, as_utc
+from monitor.records_csv import csv_records, decode_line
 from monitor.sources.base import Rejected
 
 MAX_TEXT_CHARS = 40_000  # longer posts are cut: nothing on a social platform is longer
 COUNT_FIELDS = ("author_followers", "likes", "replies", "reposts")
-csv.field_size_limit(16 * 1024 * 1024)
 
 
 class InputFileError(Exception):
@@ -61,14 +61,31 @@ def check_readable(path: Path) -> None:
         raise InputFileError(f"{path}: the file is empty (expected JSONL or CSV with a text field)")
     if b"\x00" in head and head.count(b"\x00") > len(head) // 10:
         raise InputFileError(f"{path}: looks like a binary file, not JSONL or CSV text")
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the 8 KiB boundary is fine; anything earlier is not.
-        if exc.start < len(head) - 4:
-            raise InputFileError(
-                f"{path}: not UTF-8 text (byte {exc.start}); expected JSONL or CSV"
-            ) from None
+    bad = _undecodable_lines(head)
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r") + head.count(127)
+    if bad and (bad[0] > len(head.splitlines()) // 2 or controls > len(head) // 20):
+        # Most of the head is not UTF-8, or it is full of control bytes: another encoding or
+        # binary data, not a few odd rows (those are rejected one by one).
+        raise InputFileError(f"{path}: not UTF-8 text (byte {bad[1]}); expected JSONL or CSV")
+
+
+def _undecodable_lines(head: bytes) -> tuple[int, int] | tuple[()]:
+    """(how many lines of `head` are not UTF-8, the first bad byte); () when all are.
+
+    The last line may be a multi-byte character cut at the end of `head`: that one is fine.
+    """
+    count, first, offset = 0, -1, 0
+    lines = head.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            cut_short = index == len(lines) - 1 and exc.start >= len(line) - 4 and index > 0
+            if not cut_short:
+                count += 1
+                first = offset + exc.start if first < 0 else first
+        offset += len(line)
+    return (count, first) if count else ()
 
 
 def iter_rows(path: Path, fmt: str | None = None) -> Iterator[Row]:
@@ -113,7 +130,7 @@ def jsonl_page(path: Path, offset: int, line: int, limit: int) -> tuple[list[Row
 def _parses(raw_line: bytes) -> bool:
     try:
         json.loads(raw_line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
 
@@ -125,70 +142,101 @@ def jsonl_row(path: Path, number: int, raw_line: bytes) -> Row:
 
 def _jsonl_row(path: Path, number: int, raw_line: bytes) -> Row:
     location = f"{path.name}:{number}"
-    text = raw_line.decode("utf-8", errors="replace")
+    # A BOM is dropped on any line: files are joined with `cat`, and JSON never starts with one.
+    text, problem = decode_line(raw_line)
+    if problem:
+        return Row(number, location, None, problem, text)
     if not text.strip():
         return Row(number, location, None, "blank line", text)
     try:
         data = json.loads(text)
     except ValueError as exc:
         return Row(number, location, None, f"malformed JSON: {exc}", text)
+    except RecursionError:
+        return Row(number, location, None, "malformed JSON: nested too deeply", text)
     if not isinstance(data, dict):
         return Row(number, location, None, "expected a JSON object per line", text)
     return Row(number, location, data, raw=text)
 
 
 def _iter_csv(path: Path) -> Iterator[Row]:
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-        # NUL bytes make the csv module raise; replace them so the rest of the file still reads.
-        cleaned = (line.replace("\x00", "") for line in fh)
-        reader = csv.DictReader(cleaned)
-        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    with path.open("rb") as fh:
+        records = csv_records(fh)
+        header = next(records, None)
+        fields = [f.strip().lower() for f in (header.values or [])] if header else []
         if "text" not in fields:
             raise InputFileError(
                 f"{path}: the CSV header has no 'text' column"
                 f" (found: {', '.join(fields) or 'none'})"
             )
-        reader.fieldnames = fields
-        for number, record in enumerate(reader, start=1):
-            location = f"{path.name}:{number + 1}"  # +1: the header is line 1
-            extra = record.pop(None, None)  # type: ignore[call-overload]
-            data = {k: v for k, v in record.items() if k}
-            if extra:
-                data["_extra"] = extra
+        for number, record in enumerate(records, start=1):
+            location = f"{path.name}:{record.line}"
+            if record.values is None:
+                yield Row(number, location, None, record.error, record.raw)
+                continue
+            data: dict[str, Any] = dict.fromkeys((f for f in fields if f), None)
+            data.update((k, v) for k, v in zip(fields, record.values, strict=False) if k)
+            if len(record.values) > len(fields):
+                data["_extra"] = record.values[len(fields) :]
             yield Row(number, location, data)
 
 
 def parse_count(value: Any, name: str) -> tuple[int, str]:
-    """(a non-negative count, "") from a number or numeric string; (0, problem) if it is not."""
-    if value in (None, ""):
+    """(a count within 0..2**63-1, "") from a number or numeric string; (0, problem) if none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return 0, ""
     try:
-        number = int(float(value))
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            number = _int_from(value)
     except (TypeError, ValueError):
         return 0, f"field '{name}' is not a number: {str(value)[:40]!r}"
-    return max(number, 0), ""
+    return min(max(number, 0), MAX_COUNT), ""
+
+
+def _int_from(value: Any) -> int:
+    """An int from a float or numeric text; infinities become the largest count."""
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    number = float(value)
+    if math.isnan(number):
+        raise ValueError("NaN")
+    return MAX_COUNT if math.isinf(number) else int(number)
 
 
 def parse_datetime(value: Any) -> datetime | None:
     """Parse ISO-8601 or a Unix timestamp to an aware UTC datetime; None if unparseable."""
-    if value in (None, ""):
+    if value is None or value == "" or isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        try:
-            return as_utc(datetime.fromtimestamp(float(value)).astimezone())
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
     try:
+        if isinstance(value, int | float):
+            return as_utc(datetime.fromtimestamp(float(value)).astimezone())
+        text = str(value).strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
         return as_utc(datetime.fromisoformat(text))
-    except ValueError:
+    except (OverflowError, OSError, ValueError):
+        # Years out of range, offsets past a day, times no clock can show: no time rather than
+        # a made-up one (storage uses the fetch time).
         return None
 
 
 def mention_from_row(row: Row, default_platform: str = "replay") -> Mention | Rejected:
     """Turn a parsed row into a Mention, or a Rejected naming the field that is wrong."""
+    try:
+        return _mention_from_row(row, default_platform)
+    except Exception as exc:  # whatever one row holds, it is that row's problem alone
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        return Rejected(
+            row.location, f"unreadable row: {detail}", row.raw or repr(row.data)[:20_000]
+        )
+
+
+def _mention_from_row(row: Row, default_platform: str) -> Mention | Rejected:
     if row.data is None:
         return Rejected(row.location, row.error, row.raw)
     data = row.data
@@ -205,7 +253,8 @@ def mention_from_row(row: Row, default_platform: str = "replay") -> Mention | Re
         if problem:
             return Rejected(row.location, problem, row.raw or json.dumps(data, default=str))
     ext_id = data.get("id")
-    external_id = str(ext_id) if ext_id not in (None, "") else f"row-{row.number}"
+    external_id = str(ext_id).strip() if ext_id is not None else ""
+    external_id = external_id or f"row-{row.number}"
     return Mention(
         platform=str(data.get("platform") or default_platform),
         external_id=external_id,

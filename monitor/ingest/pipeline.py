@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.health import (
@@ -24,15 +24,20 @@ from monitor.health import (
     spent_this_month,
     start_of_next_month,
 )
-from monitor.ingest import writes
+from monitor.ingest import normalize, writes
 from monitor.matching import BrandMatcher, BrandRule, compile_brand
-from monitor.mention import Mention, utcnow
+from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.scoring import Score, score_mention, severity_rank
 from monitor.settings import BrandSettings, ChannelSettings, Settings
 from monitor.sources.base import Budget, PollResult, Rejected, Source, SourceError
 from monitor.storage import models as m
 
 log = logging.getLogger(__name__)
+
+# Errors that are not one row's fault (a lost connection, a lock timeout): they fail the page,
+# which is then fetched again. Anything else a row makes the database or driver refuse (too
+# long, NUL, out of range, not serializable, a constraint) is that row's alone.
+PAGE_FAULTS = (OperationalError, InterfaceError)
 
 
 @dataclass
@@ -113,7 +118,20 @@ class Pipeline:
             retry_after = failure_retry_after(exc.retry_after, exc.permanent)
             self._record_failure(source.name, str(exc), retry_after, channel, exc.rejected)
             return report
+        except Exception as exc:  # a bug in a source is still a failing channel
+            return self._unexpected(source.name, exc, channel, report)
+        # A row the database refuses is quarantined inside; what still escapes store_page is the
+        # database itself failing: the page rolls back and is fetched again on the next poll.
         return self.store_page(brand, source.name, result, report)
+
+    def _unexpected(
+        self, key: str, exc: Exception, channel: ChannelSettings, report: IngestReport
+    ) -> IngestReport:
+        """Record an exception nobody expected as a channel failure: back-off, count, alert."""
+        log.exception("channel %s: unexpected error while polling", key)
+        report.error = clean_text(f"{key}: unexpected {type(exc).__name__} while polling: {exc}")
+        self._record_failure(key, report.error, None, channel)
+        return report
 
     def store_page(
         self, brand: BrandSettings, key: str, result: PollResult, report: IngestReport | None = None
@@ -124,11 +142,13 @@ class Pipeline:
         report.calls = result.calls
         report.exhausted = result.exhausted
         now = self.clock()
+        mentions, unusable = normalize.split(result.mentions, now)
         with self.factory() as session, session.begin():
             channel = writes.get_or_create_channel(session, key, brand.name, "")
-            writes.quarantine(session, key, result.rejected)
-            report.quarantined = len(result.rejected)
-            self.ingest_mentions(session, brand, key, result.mentions, report, now)
+            unstorable = self._ingest_isolated(session, brand, key, mentions, report, now)
+            rejected = [*result.rejected, *unusable, *unstorable]
+            writes.quarantine(session, key, rejected)
+            report.quarantined = len(rejected)
             channel.cursor = result.next_cursor
             channel.last_poll_at = now
             channel.last_success_at = now
@@ -147,6 +167,52 @@ class Pipeline:
                 channel.spend_month = month
                 channel.spend_cents = spent + result.cost_cents
         return report
+
+    def _ingest_isolated(
+        self,
+        session: Session,
+        brand: BrandSettings,
+        key: str,
+        mentions: Sequence[Mention],
+        report: IngestReport,
+        now: datetime,
+    ) -> list[Rejected]:
+        """Store the page in one go; if one row breaks it, store row by row and reject that row.
+
+        Each attempt runs in a SAVEPOINT, so a refused row leaves the rest of the page (and the
+        cursor) to commit. A lost connection is not a row's fault: it fails the whole page.
+        """
+        before = _counters(report)
+        try:
+            with session.begin_nested():
+                self.ingest_mentions(session, brand, key, mentions, report, now)
+            return []
+        except PAGE_FAULTS:
+            raise
+        except Exception:  # find the row: store them one by one below
+            _restore(report, before)
+        refused: list[Rejected] = []
+        for mention in mentions:
+            before = _counters(report)
+            try:
+                with session.begin_nested():
+                    self.ingest_mentions(session, brand, key, [mention], report, now)
+            except PAGE_FAULTS:
+                raise
+            except Exception as exc:  # this row alone is refused
+                _restore(report, before)
+                # The driver's own message, without the SQL statement SQLAlchemy appends.
+                reason = getattr(exc, "orig", None) or exc
+                detail = clean_text(f"{type(reason).__name__}: {reason}")[:500]
+                refused.append(
+                    Rejected(
+                        f"{key}:{mention.external_id}",
+                        f"could not be stored: {detail}",
+                        normalize.raw_text(normalize.as_record(mention)),
+                    )
+                )
+                log.warning("channel %s: quarantined %s: %s", key, mention.external_id, detail)
+        return refused
 
     def ingest_mentions(
         self,
@@ -182,14 +248,14 @@ class Pipeline:
         scores = {k: score_mention(x, brand_handles=handles, now=now) for k, x in fresh.items()}
         authors = writes.upsert_authors(session, fresh.values())
         inserted = writes.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
-        report.new = len(inserted)
+        report.new += len(inserted)
         report.duplicates += len(fresh) - len(inserted)
         for mention_key, mention_id in inserted.items():
             mention = fresh[mention_key]
             score = scores[mention_key]
             if score.flagged:
                 report.flagged += 1
-            author_id = authors[(mention.platform, mention.author_id or mention.author)]
+            author_id = authors[author_key(mention)]
             self._route_to_case(session, brand, mention, mention_id, author_id, score, report, now)
 
     def _route_to_case(
@@ -288,11 +354,28 @@ class Pipeline:
             row.consecutive_failures += 1
             row.last_failure_at = now
             row.last_poll_at = now
-            row.last_error = error[:2000]
+            row.last_error = clean_text(error)[:2000]
             row.down_since = row.down_since or now
             row.next_poll_after = next_poll_time(now, row.consecutive_failures, retry_after)
             writes.maybe_raise_channel_down(session, row, channel.down_after_minutes, now)
         log.warning("channel %s failed (%d in a row): %s", key, row.consecutive_failures, error)
+
+
+def _counters(report: IngestReport) -> dict[str, Any]:
+    """The counts a failed attempt may have changed, to put back."""
+    return {
+        "new": report.new,
+        "duplicates": report.duplicates,
+        "unmatched": report.unmatched,
+        "flagged": report.flagged,
+        "cases_opened": list(report.cases_opened),
+        "cases_attached": list(report.cases_attached),
+    }
+
+
+def _restore(report: IngestReport, counters: dict[str, Any]) -> None:
+    for name, value in counters.items():
+        setattr(report, name, value)
 
 
 def page_summary(report: IngestReport) -> dict[str, Any]:

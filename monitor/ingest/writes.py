@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from monitor.health import is_down
-from monitor.mention import Mention, utcnow
+from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.scoring import Score, severity_rank
 from monitor.scoring.thresholds import is_negative
 from monitor.sources.base import Rejected
@@ -29,17 +29,18 @@ def get_or_create_channel(session: Session, key: str, brand: str, platform: str)
 
 def quarantine(session: Session, source: str, rejected: Iterable[Rejected]) -> None:
     """Keep payloads that could not be ingested, with where they came from and why."""
+    # Clean text only: PostgreSQL refuses NUL and lone surrogates even in a quarantined payload.
     rows = [
-        {"source": source, "location": r.location, "error": r.error, "raw": r.raw.replace("\0", "")}
+        {
+            "source": clean_text(source)[:200],
+            "location": clean_text(str(r.location)),
+            "error": clean_text(str(r.error)),
+            "raw": clean_text(str(r.raw)),
+        }
         for r in rejected
     ]
     if rows:
         session.execute(m.Quarantine.__table__.insert(), rows)
-
-
-def author_key(mention: Mention) -> tuple[str, str]:
-    """How an author is identified: platform and the platform's id (or handle if no id)."""
-    return (mention.platform, mention.author_id or mention.author)
 
 
 def upsert_authors(session: Session, mentions: Iterable[Mention]) -> dict[tuple[str, str], int]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from monitor.mention import Mention
 from monitor.platforms import platform
-from monitor.sources._common import parse_time, rejected
+from monitor.sources._common import guarded, parse_time, rejected
 from monitor.sources.base import Rejected
 
 BLUESKY = platform("bluesky")
@@ -47,6 +47,7 @@ def _ref(value: Any) -> dict[str, str] | None:
     return None
 
 
+@guarded("bluesky")
 def to_mention(
     post: Any, followers: dict[str, int], notification: dict[str, Any] | None = None
 ) -> Mention | Rejected:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -93,9 +94,50 @@ def rejected(location: str, error: str, payload: Any) -> Rejected:
     else:
         try:
             raw = json.dumps(jsonable(payload), ensure_ascii=False)
-        except (TypeError, ValueError):
-            raw = repr(payload)
+        except Exception:  # an object that will not even print as JSON: its repr, then nothing
+            raw = _repr(payload)
     return Rejected(location=location, error=error, raw=raw[:RAW_LIMIT])
+
+
+def _repr(payload: Any) -> str:
+    try:
+        return repr(payload)
+    except Exception:
+        return f"<unprintable {type(payload).__name__}>"
+
+
+NormalizerT = TypeVar("NormalizerT", bound=Callable[..., Any])
+
+
+def guarded(platform: str) -> Callable[[NormalizerT], NormalizerT]:
+    """Make a one-item normalizer total: whatever its item holds, a Mention or a Rejected.
+
+    The normalizers reject what they expect to see wrong; this catches the rest (a number too
+    big for a float, a date no clock can show, a type nobody thought of), so one item can never
+    raise out of a page.
+    """
+
+    def wrap(normalize: NormalizerT) -> NormalizerT:
+        @functools.wraps(normalize)
+        def call(item: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return normalize(item, *args, **kwargs)
+            except Exception as exc:
+                where = f"{platform}:{_item_id(item)}"
+                return rejected(where, f"malformed item: {type(exc).__name__}: {exc}", item)
+
+        return call  # type: ignore[return-value]
+
+    return wrap
+
+
+def _item_id(item: Any) -> str:
+    """The item's id for a location, or '?' (never raising, never a lazy fetch)."""
+    try:
+        data = item if isinstance(item, dict) else vars(item)
+        return str(data.get("name") or data.get("id") or data.get("uri") or "?")[:200]
+    except Exception:
+        return "?"
 
 
 def retry_after_seconds(

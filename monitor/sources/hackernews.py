@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from monitor.mention import Mention
 from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
-from monitor.sources._common import brand_queries, parse_options, rejected
+from monitor.sources._common import brand_queries, guarded, parse_options, rejected
 from monitor.sources._http import get, json_body
 from monitor.sources.base import PollResult, Rejected
 
@@ -163,6 +163,7 @@ def _plain(text: str) -> str:
     return html.unescape(_TAG.sub(" ", text.replace("<p>", "\n\n"))).strip()
 
 
+@guarded("hackernews")
 def to_mention(hit: Any) -> Mention | Rejected:
     """An Algolia hit (story or comment) as a Mention."""
     try:

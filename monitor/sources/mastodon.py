@@ -33,6 +33,7 @@ from monitor.retry import clamp_wait
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_queries,
+    guarded,
     jsonable,
     optional_env,
     parse_options,
@@ -341,6 +342,7 @@ def html_to_text(content: str) -> str:
     return html.unescape(_TAG.sub("", text)).strip()
 
 
+@guarded("mastodon")
 def to_mention(status: Any, notification: Any = None) -> Mention | Rejected:
     """A Mastodon Status entity (from a timeline, search or a mention notification) as a Mention."""
     where = f"mastodon:{status.get('id', '?') if isinstance(status, dict) else '?'}"

@@ -22,6 +22,7 @@ from monitor.platforms import REDDIT_WEB, platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_queries,
+    guarded,
     jsonable,
     optional_env,
     parse_options,
@@ -297,6 +298,7 @@ def _raw(item: Any) -> dict[str, Any]:
     return jsonable({k: v for k, v in vars(item).items() if not k.startswith("_")})
 
 
+@guarded("reddit")
 def to_mention(item: Any) -> Mention | Rejected:
     """A praw Comment or Submission as a Mention; a malformed one as Rejected.
 

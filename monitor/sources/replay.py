@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,9 @@ from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources.base import PollResult, Rejected, SourceError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+HEAD_BYTES = 4096  # what is hashed of the file's start to notice it was rewritten in place
+
+log = logging.getLogger(__name__)
 
 
 class ReplayOptions(BaseModel):
@@ -36,11 +41,15 @@ class ReplaySource:
         self.page_size = page_size
 
     def poll(self, cursor: dict[str, Any]) -> PollResult:
-        """Read the next page; the cursor is {"offset": bytes, "line": n}."""
+        """Read the next page; the cursor is {"offset", "line", "file": the file's identity}."""
         if not self.path.is_file():
             raise SourceError(f"{self.name}: replay file not found: {self.path}", permanent=True)
-        offset = int(cursor.get("offset", 0))
-        line = int(cursor.get("line", 0))
+        offset, line = _position(cursor)
+        if offset and replaced(self.path, cursor.get("file"), offset):
+            # Rotated, truncated or rewritten: the cursor belongs to another file. Read this one
+            # from the start (ids already stored are recognized and not stored twice).
+            log.warning("%s: %s was replaced, reading it from the start", self.name, self.path)
+            offset, line = 0, 0
         rows, next_offset, next_line = jsonl_page(self.path, offset, line, self.page_size)
         mentions: list[Mention] = []
         rejected: list[Rejected] = []
@@ -50,10 +59,49 @@ class ReplaySource:
         return PollResult(
             mentions=mentions,
             rejected=rejected,
-            next_cursor={"offset": next_offset, "line": next_line},
+            next_cursor={
+                "offset": next_offset,
+                "line": next_line,
+                "file": identity(self.path, next_offset),
+            },
             calls=1,
             exhausted=len(rows) < self.page_size,
         )
+
+
+def _position(cursor: dict[str, Any]) -> tuple[int, int]:
+    """(offset, line) from a cursor; a cursor that is not numbers starts over."""
+    try:
+        return max(int(cursor.get("offset", 0)), 0), max(int(cursor.get("line", 0)), 0)
+    except (TypeError, ValueError):
+        return 0, 0
+
+
+def identity(path: Path, offset: int) -> dict[str, Any]:
+    """What tells this file from its replacement: device, inode, and a hash of what was read."""
+    stat = path.stat()
+    head = min(offset, HEAD_BYTES)
+    return {"dev": stat.st_dev, "ino": stat.st_ino, "head": head, "sha256": _head_hash(path, head)}
+
+
+def replaced(path: Path, known: Any, offset: int) -> bool:
+    """Whether the file at `path` is no longer the one the cursor was read from."""
+    stat = path.stat()
+    if stat.st_size < offset:
+        return True  # truncated (or replaced by a shorter file)
+    if not isinstance(known, dict):
+        return False  # a cursor from before identities were kept: trust the offset
+    if (known.get("dev"), known.get("ino")) != (stat.st_dev, stat.st_ino):
+        return True  # rotated: another file under the same name
+    head = known.get("head")
+    if not isinstance(head, int) or head < 0:
+        return False
+    return _head_hash(path, head) != known.get("sha256")  # rewritten in place
+
+
+def _head_hash(path: Path, size: int) -> str:
+    with path.open("rb") as fh:
+        return hashlib.sha256(fh.read(size)).hexdigest()
 
 
 def from_settings(brand: BrandSettings, channel: ChannelSettings, key: str) -> ReplaySource:

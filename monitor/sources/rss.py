@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from monitor.mention import Mention
 from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
-from monitor.sources._common import jsonable, parse_options, rejected, remember
+from monitor.sources._common import guarded, jsonable, parse_options, rejected, remember
 from monitor.sources._http import describe_body, get
 from monitor.sources.base import PollResult, Rejected, SourceError
 
@@ -92,6 +92,7 @@ class RssSource:
         return PollResult(mentions, next_cursor, bad)
 
 
+@guarded("rss")
 def to_mention(entry: Any, feed_url: str) -> Mention | Rejected:
     """A feedparser entry as a Mention (the guid, else the link, identifies it)."""
     try:
@@ -110,7 +111,7 @@ def to_mention(entry: Any, feed_url: str) -> Mention | Rejected:
             external_id=str(guid)[:200],
             text=text,
             author=str(entry.get("author", "")),
-            author_id=str(entry.get("author", "")) or feed_url,
+            author_id=str(entry.get("author", "")),  # none: a post of its own, never merged
             created_at=created,
             url=str(entry.get("link", "")),
             reply_allowed=False,  # a feed has no way to answer in place

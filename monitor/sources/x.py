@@ -23,6 +23,7 @@ from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import (
     brand_handles,
     brand_queries,
+    guarded,
     parse_options,
     parse_time,
     rejected,
@@ -326,6 +327,7 @@ def _advance(state: dict[str, Any], body: dict[str, Any]) -> tuple[dict[str, Any
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})")
 
 
+@guarded("x")
 def to_mention(
     tweet: Any,
     users: dict[Any, dict[str, Any]],

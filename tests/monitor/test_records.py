@@ -119,3 +119,102 @@ def test_a_half_written_last_line_waits_for_the_next_page(tmp_path: Path) -> Non
         fh.write('xt": "now complete"}\n')
     rows, _, _ = jsonl_page(path, offset, line, 10)
     assert [r.data["text"] for r in rows if r.data] == ["now complete"]
+
+
+def rows_of(path: Path) -> list[tuple[str, str, str]]:
+    """(location, text or '', error or '') of every row."""
+    return [
+        (r.location, str((r.data or {}).get("text", "")), r.error.split(":")[0])
+        for r in iter_rows(path)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bom.jsonl", b'\xef\xbb\xbf{"text": "one"}\n{"text": "two"}\n'),
+        ("bom.csv", b"\xef\xbb\xbfid,text\n1,one\n2,two\n"),
+    ],
+)
+def test_a_bom_on_the_first_line_is_dropped(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert [text for _, text, error in rows_of(path) if not error] == ["one", "two"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "bad_location"),
+    [
+        (
+            "latin.jsonl",
+            b'{"text": "one"}\n{"text": "caf\xe9"}\n{"text": "three"}\n',
+            "latin.jsonl:2",
+        ),
+        ("latin.csv", b"id,text\n1,one\n2,caf\xe9\n3,three\n", "latin.csv:3"),
+    ],
+)
+def test_a_byte_that_is_not_utf8_rejects_its_row_not_the_file(
+    tmp_path: Path, name: str, content: bytes, bad_location: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    rows = list(iter_rows(path))
+    assert [r.data["text"] for r in rows if r.data] == ["one", "three"]
+    (bad,) = [r for r in rows if r.error]
+    assert bad.location == bad_location and "not UTF-8" in bad.error and "0xe9" in bad.error
+    assert [r.number for r in rows] == [1, 2, 3]  # one Row per input row, in order
+
+
+def test_an_unterminated_csv_quote_is_reported_where_it_began_and_the_rest_is_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text('id,text\n1,fine\n2,"never closed\n3,after\n4,"a\nmulti-line, post"\n5,end\n')
+    rows = list(iter_rows(path))
+    assert [(r.location, r.data["text"] if r.data else None) for r in rows] == [
+        ("quote.csv:2", "fine"),
+        ("quote.csv:3", None),
+        ("quote.csv:4", "after"),
+        ("quote.csv:5", "a\nmulti-line, post"),
+        ("quote.csv:7", "end"),
+    ]
+    assert "unterminated quote" in rows[1].error and "line 3" in rows[1].error
+    assert rows[1].raw == '2,"never closed\n'
+
+
+def test_a_quote_that_runs_past_the_line_limit_is_cut_off_and_reading_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("monitor.records_csv.MAX_FIELD_LINES", 5)
+    path = tmp_path / "long.csv"
+    body = "".join(f"{i},row {i}\n" for i in range(3, 20))
+    path.write_text('id,text\n1,"opens here\n' + body + '99,"closes"here"\n')
+    rows = list(iter_rows(path))
+    assert "unterminated quote" in rows[0].error and "more than 5 lines" in rows[0].error
+    assert [r.data["text"] for r in rows[1:6] if r.data] == [f"row {i}" for i in range(3, 8)]
+    assert len(rows) == 1 + 17 + 1
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("[" * 5000 + "]" * 5000, "nested too deeply"),
+        ('{"text": "x", "likes": 1e400}', ""),
+        ('{"text": "x", "likes": NaN}', "field 'likes' is not a number"),
+        ('{"text": "x", "created_at": "0001-01-01T00:00:00+23:59"}', ""),
+        ('{"text": "x", "created_at": 1e300}', ""),
+        ('{"text": "x", "id": {"a": [1, 2]}}', ""),
+    ],
+)
+def test_hostile_jsonl_values_are_a_mention_or_a_rejection(
+    tmp_path: Path, line: str, error: str
+) -> None:
+    path = tmp_path / "h.jsonl"
+    path.write_text(line + "\n")
+    (row,) = list(iter_rows(path))
+    result = mention_from_row(row)
+    if error:
+        assert isinstance(result, Rejected) and error in result.error
+    else:
+        assert isinstance(result, Mention)
+        assert 0 <= result.likes <= 2**63 - 1
