@@ -13,6 +13,7 @@ from functools import lru_cache
 from monitor.mention import Mention, as_utc
 from monitor.scoring.category import CATEGORIES
 from monitor.scoring.cues import Cues, normalize
+from monitor.scoring.harm import Harm, about_a_problem
 from monitor.scoring.passes import Phrases, scan
 from monitor.scoring.sentiment import compound
 from monitor.scoring.severity import SEVERITIES, assess, severity_rank
@@ -152,6 +153,7 @@ def judge(
         )
     urgent = phrases.urgency()
     complaint = complaint_points(sentiment, cues, bool(urgent)) >= COMPLAINT_POINTS
+    harms = _harms_that_count(phrases.harms(), sentiment, cues, complaint)
     addressed = _addressed(lower, brand_handles) if brand_handles else ""
     severity, severity_reasons = assess(
         sentiment=sentiment,
@@ -163,8 +165,10 @@ def judge(
         reposts=reposts,
         age_hours=age_hours,
         addressed=addressed,
+        harms=harms,
     )
-    flagged = complaint or (sentiment <= NEGATIVE_FLAG and severity != "none")
+    # Harm is a case even when the words are calm: VADER reads a worried parent as positive.
+    flagged = complaint or bool(harms) or (sentiment <= NEGATIVE_FLAG and severity != "none")
     reasons: list[str] = []
     if is_negative(sentiment):
         reasons.append(f"negative sentiment {sentiment:.2f}")
@@ -183,6 +187,9 @@ def judge(
         reasons.append("reads as a question")
     if complaint or flagged:
         category, why = phrases.category()
+        danger = next((h.phrase for h in harms if h.floor == "critical"), "")
+        if danger and category != "safety":
+            category, why = "safety", danger
         if why:
             reasons.append(f"category {category}: '{why}'")
     else:
@@ -195,6 +202,37 @@ def judge(
         severity=severity,
         flagged=flagged,
         reasons=tuple(reasons),
+    )
+
+
+def _harms_that_count(
+    found: tuple[Harm, ...], sentiment: float, cues: Cues, complaint: bool
+) -> tuple[Harm, ...]:
+    """The harm phrases of a post that is about a problem (see `harm.about_a_problem`).
+
+    Problem words are many and loose ("even", "safe", "never"), so in a cheerful post of
+    praise ("safe for my toddler, love it") they are not trouble.
+    """
+    if not found:
+        return ()
+    negative = is_negative(sentiment)
+    strong = bool(cues.breach or cues.sarcasm)
+    cheerful = bool(cues.praise) and is_positive(sentiment) and not strong
+    # A problem word that is the harm phrase itself ("outage") says nothing more.
+    said = {h.phrase for h in found}
+    problem = any(w not in said for w in cues.problem)
+    troubled = not cheerful and (strong or problem or bool(cues.problem_question))
+    return tuple(
+        h
+        for h in found
+        if about_a_problem(
+            h.family,
+            complaint=complaint,
+            negative=negative,
+            troubled=troubled,
+            question=cues.question and not cheerful,
+            cheerful=cheerful,
+        )
     )
 
 

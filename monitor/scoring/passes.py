@@ -1,14 +1,16 @@
-"""The phrase passes of one post (cues, addressee, urgency, spam, category) from one scan.
+"""The phrase passes of one post (cues, addressee, urgency, harm, spam, category) from one scan.
 
 `scan(lower)` tokenises the lower-cased text once (see `_scan`); each pass is then matched
 only where it is asked for, so a post that is not flagged never pays for its category.
-This is the one module that combines the phrase tables (cues, category, severity, spam): they
-import nothing from here, so the layers run _regex/_scan -> tables -> passes -> the package.
+This is the one module that combines the phrase tables (cues, category, severity, harm, spam):
+they import nothing from here, so the layers run _regex/_scan -> tables -> passes -> the package.
+Harm's false friends ("this kettle is fire", "I'd sue for...") lead the urgency pass too, so
+slang is read whole there and dropped, not taken for an urgent word.
 """
 
 from __future__ import annotations
 
-from monitor.scoring import category, cues, severity, spam
+from monitor.scoring import category, cues, harm, severity, spam
 from monitor.scoring._scan import Pass, PhraseScanner
 
 _BOUNDARY = "#@/"  # cue, category and urgency phrases never follow these (nor a word character)
@@ -17,12 +19,13 @@ SCANNER = PhraseScanner(
     [
         Pass("cue", cues.CUE_SOURCES, _BOUNDARY),
         Pass("target", cues.TARGET_SOURCES, _BOUNDARY),
-        Pass("urgency", severity.URGENCY, _BOUNDARY),
+        Pass("urgency", (*harm.FALSE_FRIENDS, *severity.URGENCY), _BOUNDARY),
         Pass("spam", spam.SPAM, "@/"),  # "#free bitcoin" is still spam
         Pass("category", category.CATEGORY_SOURCES, _BOUNDARY),
+        Pass("harm", harm.HARM_SOURCES, _BOUNDARY),
     ]
 )
-_CUE, _TARGET, _URGENCY, _SPAM, _CATEGORY = range(5)
+_CUE, _TARGET, _URGENCY, _SPAM, _CATEGORY, _HARM = range(6)
 _hits = SCANNER.hits
 _matches = SCANNER.matches
 
@@ -53,7 +56,16 @@ class Phrases:
         """The urgency words, first occurrence order, deduplicated."""
         if not self._hits:
             return ()
-        return tuple(dict.fromkeys(_matches(self.lower, self._hits, _URGENCY)))
+        found = _matches(self.lower, self._hits, _URGENCY)
+        if not found:
+            return ()
+        return tuple(w for w in dict.fromkeys(found) if not harm.is_false_friend(w))
+
+    def harms(self) -> tuple[harm.Harm, ...]:
+        """The harm phrases, one per family, in order of appearance (see `harm.harms_from`)."""
+        if not self._hits:
+            return ()
+        return harm.harms_from(_matches(self.lower, self._hits, _HARM))
 
     def category(self) -> tuple[str, str]:
         """(category, the word that decided it) (see `categorize`)."""
@@ -80,6 +92,11 @@ def urgency_words(lower: str) -> tuple[str, ...]:
 def spam_phrase(lower: str) -> str:
     """The phrase that makes lower-cased text look like spam or a promotion; "" if none."""
     return scan(lower).spam()
+
+
+def harms(lower: str) -> tuple[harm.Harm, ...]:
+    """The harm phrases in lower-cased text, one per family, before any context guard."""
+    return scan(lower).harms()
 
 
 def categorize(lower: str) -> tuple[str, str]:

@@ -1,5 +1,6 @@
 """How bad it is: none/low/medium/high/critical, from negativity, reach, engagement (and its
-velocity when the post's age is known), urgency words, and whether the brand was addressed."""
+velocity when the post's age is known), urgency words, whether the brand was addressed, and
+harm (monitor.scoring.harm), which sets a floor whatever the points."""
 
 from __future__ import annotations
 
@@ -63,6 +64,11 @@ def _rung(value: int, ladder: tuple[int, int, int]) -> int:
     return 3 if value >= high else 2 if value >= mid else 1 if value >= low else 0
 
 
+def _level(points: int) -> int:
+    """The SEVERITIES index of a points total: none, 1-2 low, 3-4 medium, 5-6 high, 7+ critical."""
+    return 0 if points <= 0 else 1 if points <= 2 else 2 if points <= 4 else 3 if points <= 6 else 4
+
+
 def assess(
     *,
     sentiment: float,
@@ -74,15 +80,17 @@ def assess(
     reposts: int,
     age_hours: float | None,
     addressed: str,
+    harms: tuple[tuple[str, str, str], ...] = (),
 ) -> tuple[str, list[str]]:
-    """(severity, reasons). A post that is neither a complaint nor negative is 'none'.
+    """(severity, reasons). A post that is neither a complaint nor negative nor harm is 'none'.
 
     Points: a complaint 1, negativity 1-2, reach 1-3, engagement 1-3, velocity 1, urgency 2
     (3 for harm, law or a breach), direct address 1. Levels: 1-2 low, 3-4 medium, 5-6 high,
-    7+ critical.
+    7+ critical. Then `harms` ((family, phrase, floor), already judged to be about a problem)
+    raise the level to their floor: a child at risk is critical with no followers at all.
     """
     negative = is_negative(sentiment)
-    if not complaint and not negative and not urgent:
+    if not complaint and not negative and not urgent and not harms:
         return "none", []
     reasons: list[str] = []
     points = 1 if complaint else 0
@@ -110,14 +118,16 @@ def assess(
     if addressed:
         points += 1
         reasons.append(f"addressed to the brand: {addressed}")
-    harm = next((w for w in urgent if _HARM.fullmatch(w)), "") if urgent else ""
+    harm = next((w for w in urgent if _HARM.fullmatch(w)), "") if urgent and not harms else ""
     if harm and (complaint or negative) and points < 5:
         points = 5
         reasons.append(f"safety: '{harm}' means possible harm, at least high")
     if not complaint and not negative:
         # Urgent words in a neutral or positive post ("fire sale!") matter less.
         points = min(points, 2)
-    if points <= 0:
-        return "none", reasons
-    level = 1 if points <= 2 else 2 if points <= 4 else 3 if points <= 6 else 4
+    level = _level(points)
+    if harms:
+        # After the cap above: a polite, neutral question about a toddler's safety still counts.
+        level = max(level, *(_RANK[floor] for _, _, floor in harms))
+        reasons.extend(f"harm: {family} '{phrase}'" for family, phrase, _ in harms[:3])
     return SEVERITIES[level], reasons

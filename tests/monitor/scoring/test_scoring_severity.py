@@ -18,7 +18,8 @@ ANGRY = "My order never arrived and support ignored me. Worst service ever."
         (ANGRY, {"followers": 48_000}, "high"),
         (ANGRY, {"followers": 480_000, "likes": 900, "reposts": 300}, "critical"),
         ("I'm calling my lawyer, this is a scam and I want a refund", {}, "high"),
-        ("The heater caught fire in my kid's room", {"followers": 2_000}, "high"),
+        # Fire is a harm family with a critical floor (monitor.scoring.harm).
+        ("The heater caught fire in my kid's room", {"followers": 2_000}, "critical"),
     ],
 )
 def test_severity_levels(text, kwargs, severity):
