@@ -7,10 +7,15 @@ rest of the file is scored. Nothing but results goes to stdout; the progress bar
 only) and warnings go to stderr. The input is streamed: memory stays flat as it grows.
 `--workers N` (default auto: one process per usable CPU) scores big files in N processes
 with the same output, byte for byte (see score_parallel); the row loops are in score_run.
+
+Exit codes: 0 every row scored; 1 some rows rejected (each still has its line); 2 the file as
+a whole unreadable (missing, empty, binary, no text column) or bad arguments, such as `-o` or
+`--quarantine` naming the input file itself (refused before anything is opened for writing).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -75,6 +80,27 @@ def _finish(path: Path, stats: ScoreStats, warn: Callable[[str], None] | None) -
     return stats
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` are one file: one path, or linked (symbolic or hard) to one inode."""
+    if os.path.abspath(a) == os.path.abspath(b):
+        return True
+    try:
+        sa, sb = a.stat(), b.stat()
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def overwrite_problem(input_path: Path, output: Path | None, quarantine: Path | None) -> str:
+    """Why these output paths would overwrite the input or each other; empty when they do not."""
+    for option, target in (("--output", output), ("--quarantine", quarantine)):
+        if target is not None and _same_file(input_path, target):
+            return f"{option} {target} is the input file {input_path}: refusing to overwrite it"
+    if output is not None and quarantine is not None and _same_file(output, quarantine):
+        return f"--output and --quarantine name the same file {output}"
+    return ""
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"makegood score: {message}", err=True)
     return typer.Exit(code=2)
@@ -107,6 +133,9 @@ def score_command(
     except ValueError:
         raise _fail(f"--workers: expected a number >= 1 or auto, got {workers_option!r}") from None
     handles = tuple(h for h in brand_handle if h.strip())
+    problem = overwrite_problem(input_path, output, quarantine)
+    if problem:
+        raise _fail(problem)
     try:
         size = input_path.stat().st_size if input_path.is_file() else 0
     except OSError:
@@ -166,6 +195,8 @@ def score_command(
             f"scored {stats.scored:,} rows ({stats.flagged:,} flagged, {stats.errors:,} bad)",
             err=True,
         )
+    if stats.errors:
+        raise typer.Exit(code=1)
 
 
 def _stderr_console():

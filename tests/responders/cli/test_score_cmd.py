@@ -98,7 +98,7 @@ def test_bad_rows_keep_their_place_are_warned_about_and_quarantined(tmp_path):
     )
     quarantine = tmp_path / "q.jsonl"
     result = run(str(src), "--quarantine", str(quarantine))
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # some rows rejected
     out = lines(result.stdout)
     assert [o["id"] for o in out] == [1, None, 3, 4, 5, 6]
     assert out[1]["line"] == 2 and "malformed JSON" in out[1]["error"]
@@ -164,7 +164,7 @@ def test_the_real_program_via_subprocess_writes_only_results_to_stdout(tmp_path)
         text=True,
         timeout=60,
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # one row rejected
     out = lines(proc.stdout)
     assert out[0]["id"] == "a" and out[0]["flagged"] is True
     assert out[1] == {"id": None, "line": 2, "error": out[1]["error"]}

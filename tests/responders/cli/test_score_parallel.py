@@ -87,7 +87,7 @@ def test_mixed_jsonl_is_byte_identical_with_two_workers(tmp_path, tiny_chunks, n
     one, two = run_both(tmp_path, src)
     assert one == two
     exit_code, stdout, stderr, quarantine = two
-    assert exit_code == 0
+    assert exit_code == 1  # rows rejected, every one still answered
     out = [json.loads(line) for line in stdout.decode().splitlines()]
     assert len(out) == len(MIXED_LINES) - 1  # every row but the blank line, in order
     errors_at = [o.get("line") for o in out[:11]]
@@ -111,7 +111,7 @@ def test_csv_with_quoted_newlines_is_byte_identical(tmp_path, tiny_chunks):
         encoding="utf-8",
     )
     one, two = run_both(tmp_path, src, "-o", str(tmp_path / "ignored.jsonl"))
-    assert one[0] == two[0] == 0
+    assert one[0] == two[0] == 1  # the bad-count rows are rejected
     assert one[2] == two[2] and "scored 26 rows" in two[2]
     assert one[3] == two[3]
     out = tmp_path / "out.jsonl"
