@@ -64,26 +64,35 @@ def alembic_config(engine: Engine | None = None) -> Any:
 
 
 def display_url(url: str) -> str:
-    """The database URL as it may appear in messages and logs: the password masked."""
+    """The database URL as it may appear in messages and logs: every password masked.
+
+    Both the user part's and a `password=` query parameter's (psycopg and others accept one).
+    """
+    from monitor.secrets import mask_urls
+
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return mask_urls(make_url(url).render_as_string(hide_password=True))
     except Exception:  # not even a URL: say nothing of it that could be a secret
         return "(an unreadable database URL)"
 
 
 def redact(message: str, url: str) -> str:
     """`message` with the password of `url` masked wherever it appears (drivers may echo it)."""
-    try:
-        password = make_url(url).password
-    except Exception:
-        password = None
-    message = message.replace(url, display_url(url))
-    if password:
-        from urllib.parse import quote_plus
+    from monitor.secrets import mask
 
-        for form in {str(password), quote_plus(str(password))}:
-            message = message.replace(form, "***")
-    return message
+    secrets: set[str] = set()
+    try:
+        parsed = make_url(url)
+        secrets.add(str(parsed.password or ""))
+        for key, value in parsed.query.items():
+            if "password" in key.lower() or key.lower() in ("passwd", "pwd"):
+                secrets.update([value] if isinstance(value, str) else value)
+    except Exception:
+        pass
+    message = message.replace(url, display_url(url))
+    from urllib.parse import quote_plus
+
+    return mask(message, {form for s in secrets if s for form in (s, quote_plus(s))})
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -12,6 +12,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.secrets import install_secret_filter
 from monitor.settings import ConfigError, Settings, load_settings
 from monitor.storage.engine import display_url, open_database, redact
 
@@ -45,12 +46,14 @@ def database_or_exit(settings: Settings) -> tuple[Engine, sessionmaker[Session]]
 
 
 def setup_logging(verbose: bool = False) -> None:
-    """Log to stderr; secrets are never passed to log calls."""
+    """Log to stderr, every record passed through the secret filter (monitor.secrets)."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Drivers and client libraries log URLs and echo credentials we never passed to a log call.
+    install_secret_filter()
 
 
 def usable_cpus() -> int:
