@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import io
 import logging
-import smtplib
 
 import pytest
 
 from monitor.secrets import SecretFilter, install_secret_filter, mask, secret_values
-from monitor.settings import SmtpSettings
 from monitor.storage.engine import display_url, redact
-from responders.outbox.email import deliver
-from tests.fakes.smtp import smtp_server
 
 PASSWORD = "hunter2-in-user"
 QUERY_PASSWORD = "qs3cret-in-query"
@@ -94,24 +90,6 @@ def test_log_records_and_tracebacks_have_environment_secrets_masked(monkeypatch)
     for secret in ("x-bearer-token-42", "reddit-secret-77", PASSWORD):
         assert secret not in text
     assert "Bearer ***" in text and "RuntimeError" in text and "u:***@db" in text
-
-
-def test_a_failing_smtp_login_logs_no_password(monkeypatch):
-    monkeypatch.setenv("MAKEGOOD_SMTP_PASSWORD", "wrong-smtp-pass")
-    logger, stream = _filtered_logger("test.secrets.smtp")
-    with smtp_server(auth={"alerts": "right-pass"}) as server:
-        smtp = SmtpSettings(
-            host=server.host, port=server.port, username="alerts", allow_plain_login=True
-        )
-        from email.message import EmailMessage
-
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = "a@x.test", "b@x.test", "hi"
-        with pytest.raises(smtplib.SMTPAuthenticationError) as caught:
-            deliver(smtp, message, ["b@x.test"])
-        logger.error("smtp: %s (password %s)", caught.value, smtp.password)
-    assert "wrong-smtp-pass" not in stream.getvalue()
-    assert "wrong-smtp-pass" not in str(caught.value)
 
 
 def test_the_filter_never_drops_a_record():
