@@ -7,12 +7,14 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG = Path("config/makegood.example.toml")
 DATABASE_URL_ENV = "MAKEGOOD_DATABASE_URL"
 SECRET_KEY_ENV = "MAKEGOOD_SECRET_KEY"
+MAX_SLA_MINUTES = 30 * 24 * 60
 
 
 class ConfigError(Exception):
@@ -71,24 +73,43 @@ class AlertSettings(_Strict):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
-        if value and not re.fullmatch(r"\d{1,2}:\d{2}-\d{1,2}:\d{2}", value):
+        if not value:
+            return value
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", value.strip())
+        if not match:
             raise ValueError("expected HH:MM-HH:MM, e.g. 22:00-07:00")
+        start_h, start_m, end_h, end_m = (int(g) for g in match.groups())
+        if max(start_h, end_h) > 23 or max(start_m, end_m) > 59:
+            raise ValueError(f"{value!r}: hours are 00-23 and minutes 00-59")
+        if (start_h, start_m) == (end_h, end_m):
+            raise ValueError(f"{value!r}: start and end are the same time (leave it empty)")
+        return value.strip()
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name, e.g. Europe/Berlin)"
+            ) from None
         return value
 
 
 class SpikeSettings(_Strict):
     """The spike watch: negative volume per bucket against its own baseline."""
 
-    bucket_minutes: int = Field(60, ge=1)
-    baseline_hours: int = Field(24, ge=1)
-    k_sigma: float = Field(3.0, gt=0)  # older configs: used as alpha (one-sided normal tail)
-    min_count: int = Field(5, ge=1)
-    viral_engagement_per_hour: float = Field(500.0, gt=0)
+    bucket_minutes: int = Field(60, ge=1, le=1440)  # at most a day per bucket
+    baseline_hours: int = Field(24, ge=1, le=24 * 90)  # a baseline of at most 90 days
+    k_sigma: float = Field(3.0, gt=0, le=100)  # older configs: used as alpha (normal tail)
+    min_count: int = Field(5, ge=1, le=1_000_000)
+    viral_engagement_per_hour: float = Field(500.0, gt=0, allow_inf_nan=False)
     # The Poisson rule (monitor.spike): P(X >= observed | expected) < alpha, observed at least
     # min_ratio times the expected count, expected never below min_expected per bucket.
     alpha: float = Field(1e-4, gt=0, lt=1)
-    min_ratio: float = Field(3.0, ge=1)
-    min_expected: float = Field(0.5, gt=0)
+    min_ratio: float = Field(3.0, ge=1, le=1000)
+    min_expected: float = Field(0.5, gt=0, le=1_000_000)
     # Shorter windows (minutes) scanned inside the bucket, each against its share of the
     # expected count; they split scan_share of alpha evenly, the bucket keeps the rest.
     # [] tests the bucket only.
@@ -101,6 +122,14 @@ class SpikeSettings(_Strict):
         if any(m < 1 for m in value):
             raise ValueError("scan windows are whole minutes, at least 1")
         return value
+
+    @model_validator(mode="after")
+    def _windows_inside_the_bucket(self) -> SpikeSettings:
+        if any(m >= self.bucket_minutes for m in self.scan_minutes):
+            raise ValueError(
+                f"scan_minutes must be shorter than bucket_minutes ({self.bucket_minutes})"
+            )
+        return self
 
 
 class WorkerSettings(_Strict):
@@ -121,10 +150,11 @@ class WorkerSettings(_Strict):
 class SlaSettings(_Strict):
     """Minutes to first response per severity (DESIGN.md: within the hour for high and critical)."""
 
-    critical: int = Field(60, ge=1)
-    high: int = Field(60, ge=1)
-    medium: int = Field(240, ge=1)
-    low: int = Field(1440, ge=1)
+    # At most 30 days: a longer "SLA" is a typo (hours or seconds given as minutes).
+    critical: int = Field(60, ge=1, le=MAX_SLA_MINUTES)
+    high: int = Field(60, ge=1, le=MAX_SLA_MINUTES)
+    medium: int = Field(240, ge=1, le=MAX_SLA_MINUTES)
+    low: int = Field(1440, ge=1, le=MAX_SLA_MINUTES)
 
     def minutes_for(self, severity: str) -> int:
         """The SLA in minutes for a severity (none counts as low)."""
@@ -233,15 +263,32 @@ def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
-    """Validate a parsed TOML document; ConfigError lists every bad key and what is wrong."""
+def parse_settings(
+    data: dict[str, Any], source: str = "<config>", check_channels: bool = False
+) -> Settings:
+    """Validate a parsed TOML document; ConfigError lists every bad key and what is wrong.
+
+    With `check_channels` (as load_settings does, for every command) each channel is checked
+    against its source's options model too (unknown type, unknown option, wrong type), so a
+    bad channel fails at load rather than at its poll. Without it, the source's factory is
+    the check (tests build settings of channels that are meant to fail there).
+    """
+    from monitor.channel_options import brand_channel_problems
+
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    settings: Settings | None = None
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
+        problems = [(tuple(error["loc"]), str(error["msg"])) for error in exc.errors()]
+    if check_channels:
+        problems += brand_channel_problems(data)
+    if problems:
         lines = [f"{source}: invalid configuration"]
-        for error in exc.errors():
-            lines.append(f"  {_location(error['loc'], data)}: {error['msg']}")
-        raise ConfigError("\n".join(lines)) from None
+        lines += [f"  {_location(loc, data)}: {message}" for loc, message in problems]
+        raise ConfigError("\n".join(lines))
+    assert settings is not None
+    return settings
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -259,7 +306,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    settings = parse_settings(data, str(path))
+    settings = parse_settings(data, str(path), check_channels=True)
     base = path.resolve().parent.parent if path.parent.name == "config" else path.resolve().parent
     return _resolve_paths(settings, base)
 

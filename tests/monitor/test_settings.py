@@ -59,3 +59,82 @@ def test_a_bad_configuration_names_the_key(tmp_path: Path, text: str, expected: 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such configuration file"):
         load_settings(tmp_path / "nope.toml")
+
+
+def channel(body: str) -> str:
+    return GOOD_BRAND + "[[brands.channels]]\n" + body
+
+
+# (the file's text, the field path that must be named, what must be said of it)
+REFUSED = [
+    ('[alerts]\ntimezone = "Mars/Olympus"\n' + GOOD_BRAND, "alerts.timezone", "unknown time zone"),
+    ('[alerts]\ntimezone = "America"\n' + GOOD_BRAND, "alerts.timezone", "unknown time zone"),
+    ('[alerts]\ntimezone = ""\n' + GOOD_BRAND, "alerts.timezone", "unknown time zone"),
+    ('[alerts]\nquiet_hours = "25:00-07:00"\n' + GOOD_BRAND, "alerts.quiet_hours", "00-23"),
+    ('[alerts]\nquiet_hours = "22:60-07:00"\n' + GOOD_BRAND, "alerts.quiet_hours", "00-59"),
+    ('[alerts]\nquiet_hours = "22:00-22:00"\n' + GOOD_BRAND, "alerts.quiet_hours", "same time"),
+    ('[alerts]\nquiet_hours = "22-07"\n' + GOOD_BRAND, "alerts.quiet_hours", "HH:MM-HH:MM"),
+    (channel('type = "myspace"\n'), "brands[0] (Acme).channels[0].type", "unknown channel type"),
+    (
+        channel('type = "reddit"\nname = "main"\nsubredits = ["tea"]\n'),
+        "brands[0] (Acme).channels[0] (main).subredits",
+        "unknown option for this channel type",
+    ),
+    (
+        channel('type = "reddit"\nsubreddits = "tea"\n'),
+        "brands[0] (Acme).channels[0].subreddits",
+        "valid list",
+    ),
+    (
+        channel('type = "replay"\npath = "x.jsonl"\npage_size = "fifty"\n'),
+        "brands[0] (Acme).channels[0].page_size",
+        "valid integer",
+    ),
+    (channel('type = "replay"\n'), "brands[0] (Acme).channels[0].path", "Field required"),
+    (channel('type = "rss"\nurl = 5\n'), "brands[0] (Acme).channels[0].url", "valid string"),
+    (channel('type = "mastodon"\nbogus = 1\n'), "channels[0].bogus", "unknown option"),
+    ("[sla]\nhigh = 0\n" + GOOD_BRAND, "sla.high", "greater than or equal to 1"),
+    ("[sla]\nlow = 100000\n" + GOOD_BRAND, "sla.low", "less than or equal to 43200"),
+    ('[sla]\nhigh = "soon"\n' + GOOD_BRAND, "sla.high", "valid integer"),
+    ("[spike]\nbucket_minutes = 0\n" + GOOD_BRAND, "spike.bucket_minutes", "greater than"),
+    ("[spike]\nbucket_minutes = 100000\n" + GOOD_BRAND, "spike.bucket_minutes", "less than"),
+    ("[spike]\nalpha = 1.5\n" + GOOD_BRAND, "spike.alpha", "less than 1"),
+    ("[spike]\nmin_ratio = 0.5\n" + GOOD_BRAND, "spike.min_ratio", "greater than or equal to 1"),
+    ("[spike]\nk_sigma = -1\n" + GOOD_BRAND, "spike.k_sigma", "greater than 0"),
+    ("[spike]\nviral_engagement_per_hour = inf\n" + GOOD_BRAND, "spike", "finite number"),
+    ("[spike]\nbucket_minutes = 30\n" + GOOD_BRAND, "spike", "shorter than bucket_minutes"),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "what"), REFUSED)
+def test_each_bad_setting_is_refused_naming_file_field_and_problem(
+    tmp_path: Path, text: str, field: str, what: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: invalid configuration")
+    line = next((line for line in message.splitlines() if field in line), "")
+    assert what in line, message
+
+
+def test_every_problem_of_a_file_is_listed_at_once(tmp_path: Path) -> None:
+    text = '[alerts]\ntimezone = "Nowhere/City"\n' + channel('type = "reddit"\nsubredits = 1\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text))
+    message = str(caught.value)
+    assert "alerts.timezone" in message and "channels[0].subredits" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[alerts]\ntimezone = "Europe/Berlin"\nquiet_hours = "22:00-07:00"\n' + GOOD_BRAND,
+        channel('type = "reddit"\nsubreddits = ["tea"]\ninterval_seconds = 60\n'),
+        channel('type = "hackernews"\nenabled = false\n'),
+        "[sla]\nlow = 43200\n[spike]\nbucket_minutes = 1440\n" + GOOD_BRAND,
+    ],
+)
+def test_good_settings_still_load(tmp_path: Path, text: str) -> None:
+    assert load_settings(write(tmp_path, text)).brands[0].name == "Acme"
