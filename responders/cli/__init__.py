@@ -32,6 +32,7 @@ COMMANDS = {
     "run": "responders.cli.worker_cmd",
     "users": "responders.cli.users_cmd",
     "cases": "responders.cli.cases_cmd",
+    "check": "responders.cli.check_cmd",
 }
 
 
