@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.secrets import mask, mask_urls
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -68,8 +71,6 @@ def display_url(url: str) -> str:
 
     Both the user part's and a `password=` query parameter's (psycopg and others accept one).
     """
-    from monitor.secrets import mask_urls
-
     try:
         return mask_urls(make_url(url).render_as_string(hide_password=True))
     except Exception:  # not even a URL: say nothing of it that could be a secret
@@ -78,8 +79,6 @@ def display_url(url: str) -> str:
 
 def redact(message: str, url: str) -> str:
     """`message` with the password of `url` masked wherever it appears (drivers may echo it)."""
-    from monitor.secrets import mask
-
     secrets: set[str] = set()
     try:
         parsed = make_url(url)
@@ -90,8 +89,6 @@ def redact(message: str, url: str) -> str:
     except Exception:
         pass
     message = message.replace(url, display_url(url))
-    from urllib.parse import quote_plus
-
     return mask(message, {form for s in secrets if s for form in (s, quote_plus(s))})
 
 
