@@ -27,6 +27,7 @@ from monitor.health import (
 from monitor.ingest import normalize, writes
 from monitor.matching import BrandMatcher, BrandRule, compile_brand
 from monitor.mention import Mention, author_key, clean_text, utcnow
+from monitor.retry import clamp_wait
 from monitor.scoring import Score, score_mention, severity_rank
 from monitor.settings import BrandSettings, ChannelSettings, Settings
 from monitor.sources.base import Budget, PollResult, Rejected, Source, SourceError
@@ -156,9 +157,8 @@ class Pipeline:
             channel.last_error = ""
             channel.down_since = None
             channel.down_alerted_at = None
-            channel.next_poll_after = (
-                now + timedelta(seconds=result.retry_after) if result.retry_after else None
-            )
+            wait = clamp_wait(result.retry_after)
+            channel.next_poll_after = now + timedelta(seconds=wait) if wait else None
             channel.api_calls += result.calls
             channel.mentions_ingested += report.new
             if result.cost_cents:
@@ -182,37 +182,46 @@ class Pipeline:
         Each attempt runs in a SAVEPOINT, so a refused row leaves the rest of the page (and the
         cursor) to commit. A lost connection is not a row's fault: it fails the whole page.
         """
+        if self._attempt(session, brand, key, mentions, report, now) is None:
+            return []
+        refused: list[Rejected] = []
+        for mention in mentions:  # find the row that broke the page: store them one by one
+            exc = self._attempt(session, brand, key, [mention], report, now)
+            if exc is None:
+                continue
+            # The driver's own message, without the SQL statement SQLAlchemy appends.
+            reason = getattr(exc, "orig", None) or exc
+            detail = clean_text(f"{type(reason).__name__}: {reason}")[:500]
+            refused.append(
+                Rejected(
+                    f"{key}:{mention.external_id}",
+                    f"could not be stored: {detail}",
+                    normalize.raw_text(normalize.as_record(mention)),
+                )
+            )
+            log.warning("channel %s: quarantined %s: %s", key, mention.external_id, detail)
+        return refused
+
+    def _attempt(
+        self,
+        session: Session,
+        brand: BrandSettings,
+        key: str,
+        mentions: Sequence[Mention],
+        report: IngestReport,
+        now: datetime,
+    ) -> Exception | None:
+        """Store `mentions` in a SAVEPOINT: None when stored, else what refused them (undone)."""
         before = _counters(report)
         try:
             with session.begin_nested():
                 self.ingest_mentions(session, brand, key, mentions, report, now)
-            return []
         except PAGE_FAULTS:
             raise
-        except Exception:  # find the row: store them one by one below
+        except Exception as exc:  # a row's fault: the savepoint and the report's counts undone
             _restore(report, before)
-        refused: list[Rejected] = []
-        for mention in mentions:
-            before = _counters(report)
-            try:
-                with session.begin_nested():
-                    self.ingest_mentions(session, brand, key, [mention], report, now)
-            except PAGE_FAULTS:
-                raise
-            except Exception as exc:  # this row alone is refused
-                _restore(report, before)
-                # The driver's own message, without the SQL statement SQLAlchemy appends.
-                reason = getattr(exc, "orig", None) or exc
-                detail = clean_text(f"{type(reason).__name__}: {reason}")[:500]
-                refused.append(
-                    Rejected(
-                        f"{key}:{mention.external_id}",
-                        f"could not be stored: {detail}",
-                        normalize.raw_text(normalize.as_record(mention)),
-                    )
-                )
-                log.warning("channel %s: quarantined %s: %s", key, mention.external_id, detail)
-        return refused
+            return exc
+        return None
 
     def ingest_mentions(
         self,

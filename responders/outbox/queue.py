@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
-from monitor.retry import backoff_seconds
+from monitor.retry import backoff_seconds, clamp_wait
 from monitor.storage import models as m
 from monitor.storage.upsert import insert_for
 
@@ -179,6 +179,6 @@ def mark_failed(
         item.state = "dead"
         return
     backoff = backoff_seconds(item.attempts, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS)
-    delay = max(backoff, retry_after or 0.0)
+    delay = max(backoff, clamp_wait(retry_after) or 0.0)  # a platform's wait, made safe
     item.state = "pending"
     item.next_attempt_at = now + timedelta(seconds=delay)

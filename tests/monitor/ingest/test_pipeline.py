@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.ingest.pipeline import Pipeline
+from monitor.retry import MAX_WAIT_SECONDS
 from monitor.settings import Settings
 from monitor.sources.base import PollResult, SourceError
 from monitor.sources.replay import ReplaySource
@@ -221,3 +222,19 @@ def test_two_workers_ingesting_the_same_stream_at_once_store_everything_once(
     assert count(factory, m.Mention) == 400
     assert count(factory, m.RecoveryCase) == 40  # one open case per author
     assert count(factory, m.Mention, m.Mention.case_id.is_(None)) == 0
+
+
+@pytest.mark.parametrize("asked", [1e12, float("inf"), float("nan"), -30.0])
+def test_a_wait_a_page_asks_for_is_made_safe(
+    settings: Settings, factory: sessionmaker[Session], asked: float
+) -> None:
+    pipeline = Pipeline(settings, factory)
+    page = PollResult(mentions=[], next_cursor={"offset": 1}, retry_after=asked)
+    pipeline.store_page(settings.brands[0], "kettlebird:replay:default", page)
+    with factory() as session:
+        channel = session.scalars(select(m.Channel)).one()
+        cursor, after = channel.cursor, channel.next_poll_after
+    assert cursor == {"offset": 1}
+    if after is not None:  # nothing to wait for (NaN, negative) polls on schedule
+        waited = after.replace(tzinfo=UTC) - channel.last_poll_at.replace(tzinfo=UTC)
+        assert timedelta(0) < waited <= timedelta(seconds=MAX_WAIT_SECONDS)

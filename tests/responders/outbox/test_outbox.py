@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.retry import MAX_WAIT_SECONDS
 from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.outbox import dispatch
@@ -55,6 +56,19 @@ def test_failures_back_off_and_the_last_try_is_dead(factory: sessionmaker[Sessio
             states.append((item.state, item.next_attempt_at - now >= timedelta(seconds=90)))
             now = item.next_attempt_at
     assert states == [("pending", True), ("dead", False)]
+
+
+@pytest.mark.parametrize("asked", [1e12, float("inf"), float("nan"), -30.0])
+def test_a_wait_the_platform_asked_for_is_made_safe(
+    factory: sessionmaker[Session], asked: float
+) -> None:
+    with factory() as session, session.begin():
+        enqueue(session, "email", "alert:1", {}, max_attempts=3, now=T0)
+    with factory() as session, session.begin():
+        (item,) = claim_due(session, "w1", now=T0)
+        mark_failed(session, item, "429", T0, retry_after=asked)
+        waited = (item.next_attempt_at - T0).total_seconds()
+    assert item.state == "pending" and 0 < waited <= MAX_WAIT_SECONDS
 
 
 @pytest.fixture
