@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from monitor.mention import Mention
@@ -15,6 +16,21 @@ class Rejected:
     location: str  # where it came from: "file.jsonl:17", "reddit:t1_abc", a URL
     error: str  # what is wrong, in words a person can act on
     raw: str  # the payload as received
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A stretch a source could not reach back over: mentions in it may be missing.
+
+    Recorded on the channel (health page, alert) instead of being silently lost: the page bound
+    per poll was hit before the source met what it had seen, or the platform cannot page back
+    that far (Algolia's 1,000-hit window, a feed that only keeps its newest items).
+    """
+
+    since: datetime | None  # the newest time we know we had (None when unknown)
+    until: datetime | None  # the oldest time the source reached back to (None when unknown)
+    missing: int | None  # how many may be missing, when the platform says; None when unknown
+    reason: str  # in words: "page bound of 5 hit", "Algolia returns at most 1,000 hits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +50,8 @@ class PollResult:
     retry_after: float | None = None
     # What this page cost on a pay-per-read platform (X), in US cents; added to the channel row.
     cost_cents: float = 0.0
+    # Stretches this poll could not reach back over (see Gap); stored with the page.
+    gaps: list[Gap] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
