@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG = Path("config/makegood.example.toml")
+CONFIG_ENV = "MAKEGOOD_CONFIG"
 DATABASE_URL_ENV = "MAKEGOOD_DATABASE_URL"
 SECRET_KEY_ENV = "MAKEGOOD_SECRET_KEY"
 MAX_SLA_MINUTES = 30 * 24 * 60
@@ -291,13 +292,27 @@ def parse_settings(
     return settings
 
 
+def config_location(path: str | Path | None = None) -> tuple[Path, str]:
+    """The configuration file to read and where its path came from (for the error messages)."""
+    if path:
+        return Path(path), "given with --config"
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]), f"from ${CONFIG_ENV}"
+    return DEFAULT_CONFIG, f"the default, as neither --config nor ${CONFIG_ENV} was given"
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read and validate the TOML file at `path` (default: MAKEGOOD_CONFIG or the example)."""
-    path = Path(path or os.environ.get("MAKEGOOD_CONFIG") or DEFAULT_CONFIG)
+    path, origin = config_location(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file") from None
+        where = path if path.is_absolute() else f"{path} (in {Path.cwd()})"
+        raise ConfigError(
+            f"{where}: no such configuration file ({origin}).\n"
+            "  Make one with `makegood init DIR` (an editable configuration and the templates),"
+            f" then give --config DIR/makegood.toml or set {CONFIG_ENV}."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     try:

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor import bundle
 from monitor.mention import utcnow
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
@@ -33,7 +34,8 @@ from responders.results import Result
 
 log = logging.getLogger(__name__)
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+BUNDLED_TEMPLATES = bundle.templates()  # alert mail a staff folder lacks comes from here
+ALERT_TEMPLATES = ("alert", "digest")
 EMAIL_MAX_ATTEMPTS = 20  # with back-off capped at an hour: an SMTP outage of ~14 h loses nothing
 PENDING = ("new", "held")
 
@@ -99,6 +101,19 @@ def _environment(templates_dir: str) -> SandboxedEnvironment:
     # Autoescape stops a break-out of href="", not a javascript: or data: link.
     env.filters["safe_url"] = safe_url
     return env
+
+
+def missing_alert_templates(templates_dir: str) -> list[str]:
+    """The alert mail templates found neither in `templates_dir` nor in the bundled folder."""
+    env = _environment(templates_dir)
+    missing = []
+    for name in ALERT_TEMPLATES:
+        for suffix in ("txt", "html"):
+            try:
+                env.get_template(f"alerts/{name}.{suffix}.j2")
+            except TemplateNotFound:
+                missing.append(f"{templates_dir}: no alerts/{name}.{suffix}.j2")
+    return missing
 
 
 def render(templates_dir: str, name: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -16,8 +16,33 @@ app = typer.Typer(
 )
 
 
+def version() -> str:
+    """The installed makegood's version."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("makegood")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        print(f"makegood {version()}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    _version: bool = typer.Option(
+        False,
+        "--version",
+        help="print the version and exit",
+        is_eager=True,
+        callback=_print_version,
+    ),
+) -> None:
     """Watch social media for a brand and turn complaints into loyal customers."""
 
 
@@ -33,12 +58,15 @@ COMMANDS = {
     "users": "responders.cli.users_cmd",
     "cases": "responders.cli.cases_cmd",
     "check": "responders.cli.check_cmd",
+    "init": "responders.cli.init_cmd",
 }
 
 
 def load_commands(argv: list[str] | None = None) -> None:
     """Import the module of the command named in `argv`, or every module (for --help)."""
     words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    if not words and "--version" in (sys.argv[1:] if argv is None else argv):
+        return  # nothing to import to print the version
     wanted = COMMANDS.get(words[0]) if words else None
     for module in [wanted] if wanted else dict.fromkeys(COMMANDS.values()):
         importlib.import_module(module)

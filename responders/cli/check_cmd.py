@@ -22,7 +22,7 @@ from monitor.settings import BrandSettings, ChannelSettings, Settings
 from monitor.sources import build_source, channel_key
 from monitor.storage.engine import alembic_config, display_url, make_engine, redact
 from responders.cli import app
-from responders.cli.common import ConfigOption, settings_or_exit
+from responders.cli.common import ConfigOption, settings_or_exit, template_problems
 
 SMTP_TIMEOUT_SECONDS = 5.0  # a check should answer quickly; the sender's own timeout may be long
 
@@ -126,9 +126,18 @@ def check_channel(brand: BrandSettings, channel: ChannelSettings, online: bool) 
     return Check(f"channel {key}", True, f"accepted ({len(result.mentions)} items on one page)")
 
 
+def check_templates(settings: Settings) -> Check:
+    """The reply and alert templates: the folder exists and holds every kind."""
+    problems = template_problems(settings)
+    if problems:
+        return Check("templates", False, "; ".join(problems))
+    return Check("templates", True, settings.templates_dir)
+
+
 def run_checks(settings: Settings, online: bool) -> list[Check]:
     """Every check, in the order shown."""
     checks = [Check("settings", True, "valid"), check_database(settings), check_smtp(settings)]
+    checks.append(check_templates(settings))
     for brand in settings.brands:
         checks += [check_channel(brand, channel, online) for channel in brand.channels]
     return checks

@@ -35,6 +35,28 @@ def settings_or_exit(path: Path | None) -> Settings:
         fail(str(exc))
 
 
+def template_problems(settings: Settings) -> list[str]:
+    """What keeps the template folder from serving replies and alert mail (empty: nothing)."""
+    from responders.alerts.mail import missing_alert_templates
+    from responders.replies.drafting import missing_reply_templates
+
+    folder = Path(settings.templates_dir)
+    if not folder.is_dir():
+        return [f"{folder}: no such templates folder (templates_dir)"]
+    return missing_reply_templates(folder) + missing_alert_templates(str(folder))
+
+
+def templates_or_exit(settings: Settings) -> None:
+    """Exit at start, naming what is missing, when the template folder cannot serve replies."""
+    problems = template_problems(settings)
+    if problems:
+        fail(
+            "the reply and alert templates are missing:\n  "
+            + "\n  ".join(problems)
+            + "\n  `makegood init DIR` writes a configuration with a full templates folder."
+        )
+
+
 def database_or_exit(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     """Open and migrate the configured database, or exit with a clear message."""
     try:

@@ -3,6 +3,7 @@ the pipeline, then the worker and the web app together."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,12 +15,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.ingest.pipeline import IngestReport, Pipeline
 from monitor.ingest.sweep import poll_all
-from monitor.settings import Settings
+from monitor.settings import CONFIG_ENV, DEFAULT_CONFIG, Settings
 from monitor.storage import models as m
 from monitor.storage.engine import display_url
 from responders.cli import app
-from responders.cli.common import ConfigOption, database_or_exit, settings_or_exit
+from responders.cli.common import (
+    ConfigOption,
+    database_or_exit,
+    fail,
+    settings_or_exit,
+    templates_or_exit,
+)
+from responders.cli.init_cmd import CONFIG_NAME, write_project
 
+DEMO_FOLDER = Path("makegood-demo")  # in the current folder, made when there is no checkout
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 
 
@@ -91,13 +100,36 @@ def run_demo_ingest(settings: Settings, console: Console) -> sessionmaker[Sessio
     return factory
 
 
+def demo_config() -> Path | None:
+    """The configuration to demo on when none was named: the checkout's, else a demo folder.
+
+    Outside a checkout (an installed makegood) the bundled example is written once into
+    ./makegood-demo by `makegood init`, and the demo's database and session key live there too.
+    """
+    if os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG.is_file():
+        return None  # what every other command reads
+    config = DEMO_FOLDER / CONFIG_NAME
+    if not config.is_file():
+        result = write_project(DEMO_FOLDER)
+        if not result.ok:
+            fail(f"cannot set up the demo in {DEMO_FOLDER.resolve()}: {result.error}")
+    print(
+        f"makegood demo: no {DEFAULT_CONFIG} here, so the bundled example runs in "
+        f"{DEMO_FOLDER.resolve()} (delete that folder to start over)",
+        file=sys.stderr,
+    )
+    return config
+
+
 @app.command("demo")
 def demo(
     config: Path | None = ConfigOption,
     serve: bool = typer.Option(True, help="start the worker and the web app after ingesting"),
 ) -> None:
     """Run the main job: ingest the bundled demo stream into SQLite, then serve the queue."""
+    config = config or demo_config()
     settings = settings_or_exit(config)
+    templates_or_exit(settings)
     # A pipe or log file gets a readable width instead of rich's default 80 columns.
     console = Console() if sys.stdout.isatty() else Console(width=140)
     console.print(f"[bold]makegood demo[/bold] — database: {display_url(settings.database_url)}")

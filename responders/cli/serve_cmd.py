@@ -16,6 +16,7 @@ from responders.cli.common import (
     fail,
     settings_or_exit,
     setup_logging,
+    templates_or_exit,
     usable_cpus,
 )
 
@@ -65,6 +66,7 @@ def serve(
 
     setup_logging(verbose)
     settings = settings_or_exit(config)
+    templates_or_exit(settings)
     count = usable_cpus() if workers is None else workers
     if count < 1:
         fail("--workers must be at least 1")

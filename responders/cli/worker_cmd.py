@@ -6,7 +6,6 @@ Ctrl-C or SIGTERM stops cleanly: the scheduler waits for running jobs to finish 
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 from pathlib import Path
@@ -14,7 +13,7 @@ from types import FrameType
 
 import typer
 
-from monitor.settings import DEFAULT_CONFIG, Settings
+from monitor.settings import Settings, config_location
 from responders.cli import app
 from responders.cli.common import (
     ConfigOption,
@@ -22,6 +21,7 @@ from responders.cli.common import (
     fail,
     settings_or_exit,
     setup_logging,
+    templates_or_exit,
 )
 from responders.worker.scheduler import Worker, WorkerRefused
 
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 def config_path(config: Path | None) -> str:
     """The absolute path of the configuration the jobs will reload (they get it, not settings)."""
-    return str(Path(config or os.environ.get("MAKEGOOD_CONFIG") or DEFAULT_CONFIG).resolve())
+    return str(config_location(config)[0].resolve())
 
 
 def start_worker(settings: Settings, path: str) -> Worker:
@@ -51,6 +51,7 @@ def worker(
     """Run the background jobs (polling, alerts, spike watch, outbox, digests) until stopped."""
     setup_logging(verbose)
     settings = settings_or_exit(config)
+    templates_or_exit(settings)
     database_or_exit(settings)  # migrate and fail early with a clear message
     running = start_worker(settings, config_path(config))
     stop = threading.Event()
@@ -76,6 +77,7 @@ def run(
     """Run the worker and the web app together in one process."""
     setup_logging(verbose)
     settings = settings_or_exit(config)
+    templates_or_exit(settings)
     database_or_exit(settings)
     import uvicorn  # the web stack loads only for the commands that serve
 

@@ -61,6 +61,17 @@ def find_template(folder: Path, kind: str, tone: str = "warm", platform: str = "
     return None
 
 
+def missing_reply_templates(folder: Path) -> list[str]:
+    """What a reply template folder lacks: the folder itself, or a kind with no file at all."""
+    if not (folder / "replies").is_dir():
+        return [f"{folder / 'replies'}: no such folder"]
+    return [
+        f"{folder / 'replies'}: no template for {kind!r} ({kind}.j2)"
+        for kind in REPLY_KINDS
+        if find_template(folder, kind) is None
+    ]
+
+
 def list_templates(folder: Path) -> list[str]:
     """Names of the reply templates in `folder`/replies (without the .j2 suffix)."""
     return sorted(p.name.removesuffix(".j2") for p in (folder / "replies").glob("*.j2"))

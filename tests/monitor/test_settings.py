@@ -61,6 +61,29 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         load_settings(tmp_path / "nope.toml")
 
 
+@pytest.mark.parametrize(
+    ("given", "env", "said"),
+    [
+        ("nope.toml", None, "given with --config"),
+        (None, "from-env.toml", "from $MAKEGOOD_CONFIG"),
+        (None, None, "the default, as neither --config nor $MAKEGOOD_CONFIG was given"),
+    ],
+)
+def test_a_missing_file_says_where_its_path_came_from_and_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str | None, env: str | None, said: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if env:
+        monkeypatch.setenv("MAKEGOOD_CONFIG", env)
+    else:
+        monkeypatch.delenv("MAKEGOOD_CONFIG", raising=False)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(given)
+    message = str(caught.value)
+    assert said in message and f"(in {tmp_path})" in message
+    assert "makegood init DIR" in message
+
+
 def channel(body: str) -> str:
     return GOOD_BRAND + "[[brands.channels]]\n" + body
 

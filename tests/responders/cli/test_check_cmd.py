@@ -20,15 +20,19 @@ from tests.fakes.smtp import free_port, smtp_server
 load_commands([])
 runner = CliRunner()
 PAYLOADS = Path(__file__).resolve().parents[2] / "fakes" / "payloads"
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 TAG = "/api/v1/timelines/tag/kettlebird"
 TOKEN_ENV = "MAKEGOOD_MASTODON_ACCESS_TOKEN"
 BRAND = '[[brands]]\nname = "Kettlebird"\nkeywords = ["kettlebird"]\nhashtags = ["#kettlebird"]\n'
 
 
-def write_config(tmp_path: Path, *, smtp_port: int | None = None, channels: str = "") -> Path:
+def write_config(
+    tmp_path: Path, *, smtp_port: int | None = None, channels: str = "", templates: Path = TEMPLATES
+) -> Path:
     smtp = f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\n' if smtp_port else ""
     config = tmp_path / "makegood.toml"
-    config.write_text(smtp + BRAND + channels, encoding="utf-8")
+    top = f"templates_dir = {json.dumps(str(templates))}\n"
+    config.write_text(top + smtp + BRAND + channels, encoding="utf-8")
     return config
 
 
@@ -150,3 +154,12 @@ def test_invalid_settings_exit_2_naming_the_field(tmp_path: Path, db_url: str) -
     assert result.exit_code == 2
     assert "alerts.timezone" in result.stderr and "unknown time zone" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_template_folder_without_reply_templates_fails(tmp_path: Path, db_url: str) -> None:
+    (tmp_path / "staff" / "replies").mkdir(parents=True)
+    (tmp_path / "staff" / "replies" / "apology.j2").write_text("Sorry, {{ customer }}.")
+    result = check(write_config(tmp_path, templates=tmp_path / "staff"), db_url)
+    assert result.exit_code == 1
+    detail = row(result.output, "templates")
+    assert detail[1] == "FAIL" and "no template for 'outreach'" in detail[2]
