@@ -29,31 +29,44 @@ class _Strict(BaseModel):
 class StorageSettings(_Strict):
     """Where the database lives. The URL may also come from MAKEGOOD_DATABASE_URL."""
 
-    url: str = "sqlite:///data/makegood.db"
+    url: str = Field(
+        "sqlite:///data/makegood.db",
+        description="SQLAlchemy database URL; a relative SQLite path is relative to the project"
+        " folder. MAKEGOOD_DATABASE_URL wins over it (a password belongs there, not here).",
+    )
 
 
 class WebSettings(_Strict):
     """The review-queue web app."""
 
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
-    base_url: str = "http://127.0.0.1:8080"
-    secure_cookies: bool = False  # set true behind HTTPS
-    session_hours: int = Field(12, ge=1)
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port the web app listens on.")
+    base_url: str = Field(
+        "http://127.0.0.1:8080", description="The address staff open; links in alert mail use it."
+    )
+    secure_cookies: bool = Field(
+        False, description="Send session cookies only over HTTPS; set true behind HTTPS."
+    )
+    session_hours: int = Field(12, ge=1, description="A login lasts this many hours.")
 
 
 class SmtpSettings(_Strict):
     """Outgoing mail. The password comes from the variable named by `password_env`."""
 
-    host: str = "127.0.0.1"
-    port: int = Field(25, ge=1, le=65535)
-    starttls: bool = False
-    username: str = ""
+    host: str = Field("127.0.0.1", description="SMTP server host.")
+    port: int = Field(25, ge=1, le=65535, description="SMTP server port.")
+    starttls: bool = Field(False, description="Upgrade the connection with STARTTLS.")
+    username: str = Field("", description="SMTP login name; empty: no login.")
     # Sending the login without STARTTLS exposes the password; only for a trusted link (localhost).
-    allow_plain_login: bool = False
-    password_env: str = "MAKEGOOD_SMTP_PASSWORD"
-    sender: str = "makegood@localhost"
-    timeout_seconds: float = Field(10.0, gt=0)
+    allow_plain_login: bool = Field(
+        False,
+        description="Log in without STARTTLS (exposes the password): only on a trusted link.",
+    )
+    password_env: str = Field(
+        "MAKEGOOD_SMTP_PASSWORD", description="Environment variable holding the SMTP password."
+    )
+    sender: str = Field("makegood@localhost", description="From address of alert mail.")
+    timeout_seconds: float = Field(10.0, gt=0, description="Seconds to wait for the SMTP server.")
 
     @property
     def password(self) -> str:
@@ -64,12 +77,22 @@ class SmtpSettings(_Strict):
 class AlertSettings(_Strict):
     """Who gets alert e-mails, when, and how many."""
 
-    recipients: list[str] = []
-    min_severity: Literal["medium", "high", "critical"] = "high"
-    quiet_hours: str = ""  # "22:00-07:00" in `timezone`; empty = none
-    timezone: str = "UTC"
-    max_per_hour: int = Field(20, ge=1)
-    digest_hour: int = Field(8, ge=0, le=23)
+    recipients: list[str] = Field(
+        [], description="Who gets alert mail and the digest (a brand's alert_recipients win)."
+    )
+    min_severity: Literal["medium", "high", "critical"] = Field(
+        "high", description="The lowest severity of a flagged post that is mailed."
+    )
+    quiet_hours: str = Field(
+        "", description='No alert mail in this span of `timezone`, e.g. "22:00-07:00"; empty: none.'
+    )
+    timezone: str = Field("UTC", description="IANA time zone of quiet_hours and digest_hour.")
+    max_per_hour: int = Field(
+        20, ge=1, description="Alert mails per brand an hour; the rest wait for the next one."
+    )
+    digest_hour: int = Field(
+        8, ge=0, le=23, description="Hour (in `timezone`) the digest goes out."
+    )
 
     @field_validator("quiet_hours")
     @classmethod
@@ -101,21 +124,48 @@ class AlertSettings(_Strict):
 class SpikeSettings(_Strict):
     """The spike watch: negative volume per bucket against its own baseline."""
 
-    bucket_minutes: int = Field(60, ge=1, le=1440)  # at most a day per bucket
-    baseline_hours: int = Field(24, ge=1, le=24 * 90)  # a baseline of at most 90 days
-    k_sigma: float = Field(3.0, gt=0, le=100)  # older configs: used as alpha (normal tail)
-    min_count: int = Field(5, ge=1, le=1_000_000)
-    viral_engagement_per_hour: float = Field(500.0, gt=0, allow_inf_nan=False)
+    bucket_minutes: int = Field(
+        60, ge=1, le=1440, description="The rolling bucket of negative mentions, in minutes."
+    )
+    baseline_hours: int = Field(
+        24,
+        ge=1,
+        le=24 * 90,
+        description="Hours of recent level, compared with the same hours on earlier days.",
+    )
+    k_sigma: float = Field(
+        3.0, gt=0, le=100, description="Older configs: without alpha, alpha is its normal tail."
+    )
+    min_count: int = Field(
+        5, ge=1, le=1_000_000, description="Never flag fewer negative mentions than this."
+    )
+    viral_engagement_per_hour: float = Field(
+        500.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="A post gaining this much engagement an hour raises a viral alert.",
+    )
     # The Poisson rule (monitor.spike): P(X >= observed | expected) < alpha, observed at least
     # min_ratio times the expected count, expected never below min_expected per bucket.
-    alpha: float = Field(1e-4, gt=0, lt=1)
-    min_ratio: float = Field(3.0, ge=1, le=1000)
-    min_expected: float = Field(0.5, gt=0, le=1_000_000)
+    alpha: float = Field(
+        1e-4, gt=0, lt=1, description="Flag when P(X >= observed | expected) is below this."
+    )
+    min_ratio: float = Field(
+        3.0, ge=1, le=1000, description="Flag only at this many times the expected count."
+    )
+    min_expected: float = Field(
+        0.5, gt=0, le=1_000_000, description="The expected count never goes below this."
+    )
     # Shorter windows (minutes) scanned inside the bucket, each against its share of the
     # expected count; they split scan_share of alpha evenly, the bucket keeps the rest.
     # [] tests the bucket only.
-    scan_minutes: list[int] = Field(default_factory=lambda: [15, 30])
-    scan_share: float = Field(0.2, ge=0, lt=1)  # of alpha, for the shorter windows together
+    scan_minutes: list[int] = Field(
+        default_factory=lambda: [15, 30],
+        description="Shorter windows (minutes) tested inside the bucket; [] tests the bucket only.",
+    )
+    scan_share: float = Field(
+        0.2, ge=0, lt=1, description="The share of alpha the shorter windows get together."
+    )
 
     @field_validator("scan_minutes")
     @classmethod
@@ -136,26 +186,48 @@ class SpikeSettings(_Strict):
 class WorkerSettings(_Strict):
     """The background worker: job intervals, leases, and how late a missed run may still start."""
 
-    outbox_interval_seconds: int = Field(10, ge=1)
-    alerts_interval_seconds: int = Field(30, ge=1)
-    spike_interval_seconds: int = Field(300, ge=1)
-    refresh_interval_seconds: int = Field(900, ge=1)
-    follow_up_interval_seconds: int = Field(300, ge=1)
-    digest_check_seconds: int = Field(600, ge=1)
-    jitter_seconds: float = Field(5.0, ge=0)  # at most 10% of a job's interval is used
-    lease_seconds: int = Field(120, ge=2)  # a dead worker's claims are taken over after this
-    misfire_grace_seconds: int = Field(300, ge=1)
-    max_pages_per_run: int = Field(10, ge=1)  # a poll job drains at most this many pages
+    outbox_interval_seconds: int = Field(
+        10, ge=1, description="How often the outbox sends replies and mail."
+    )
+    alerts_interval_seconds: int = Field(30, ge=1, description="How often alert rows become mail.")
+    spike_interval_seconds: int = Field(300, ge=1, description="How often the spike watch runs.")
+    refresh_interval_seconds: int = Field(
+        900, ge=1, description="How often engagement of open cases' posts is refreshed."
+    )
+    follow_up_interval_seconds: int = Field(
+        300, ge=1, description="How often due follow-ups are looked for."
+    )
+    digest_check_seconds: int = Field(
+        600, ge=1, description="How often the worker checks whether the digest is due."
+    )
+    jitter_seconds: float = Field(
+        5.0, ge=0, description="Random delay added to each run (at most 10% of its interval)."
+    )
+    lease_seconds: int = Field(
+        120, ge=2, description="A dead worker's claims are taken over after this."
+    )
+    misfire_grace_seconds: int = Field(
+        300, ge=1, description="A run missed by up to this long still starts."
+    )
+    max_pages_per_run: int = Field(
+        10, ge=1, description="A poll job reads at most this many pages a run."
+    )
 
 
 class SlaSettings(_Strict):
     """Minutes to first response per severity (DESIGN.md: within the hour for high and critical)."""
 
     # At most 30 days: a longer "SLA" is a typo (hours or seconds given as minutes).
-    critical: int = Field(60, ge=1, le=MAX_SLA_MINUTES)
-    high: int = Field(60, ge=1, le=MAX_SLA_MINUTES)
-    medium: int = Field(240, ge=1, le=MAX_SLA_MINUTES)
-    low: int = Field(1440, ge=1, le=MAX_SLA_MINUTES)
+    critical: int = Field(
+        60, ge=1, le=MAX_SLA_MINUTES, description="Minutes to answer a critical case."
+    )
+    high: int = Field(60, ge=1, le=MAX_SLA_MINUTES, description="Minutes to answer a high case.")
+    medium: int = Field(
+        240, ge=1, le=MAX_SLA_MINUTES, description="Minutes to answer a medium case."
+    )
+    low: int = Field(
+        1440, ge=1, le=MAX_SLA_MINUTES, description="Minutes to answer a low (or none) case."
+    )
 
     def minutes_for(self, severity: str) -> int:
         """The SLA in minutes for a severity (none counts as low)."""
@@ -167,11 +239,13 @@ class ChannelSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    type: str
-    name: str = ""
-    enabled: bool = True
-    interval_seconds: int = Field(300, ge=1)
-    down_after_minutes: float = Field(30, gt=0)  # failing this long raises "channel down"
+    type: str = Field(description="The source: replay, reddit, x, mastodon, bluesky, ...")
+    name: str = Field("", description="Tells two channels of one type apart (in keys and logs).")
+    enabled: bool = Field(True, description="False: configured but not polled.")
+    interval_seconds: int = Field(300, ge=1, description="Seconds between polls.")
+    down_after_minutes: float = Field(
+        30, gt=0, description='Failing this long raises a "channel down" alert.'
+    )
 
     @property
     def options(self) -> dict[str, Any]:
@@ -182,32 +256,43 @@ class ChannelSettings(BaseModel):
 class BrandSettings(_Strict):
     """A brand we listen for, and how its cases are handled."""
 
-    name: str
-    keywords: list[str] = []
-    aliases: list[str] = []
-    handles: list[str] = []
-    hashtags: list[str] = []
-    exclusions: list[str] = []
-    queries: list[str] = []
-    signature: str = ""
-    two_person_rule: bool = False
-    follow_up_days: int = Field(3, ge=0)
+    name: str = Field(description="The brand's name, as staff see it.")
+    keywords: list[str] = Field([], description="Words that make a post about the brand.")
+    aliases: list[str] = Field([], description="Other names, matched like keywords.")
+    handles: list[str] = Field([], description="The brand's accounts, e.g. @kettlebird.")
+    hashtags: list[str] = Field([], description="Hashtags, e.g. #kettlebird.")
+    exclusions: list[str] = Field([], description="Phrases that make a match not the brand.")
+    queries: list[str] = Field([], description="Search terms for channels (default: keywords).")
+    signature: str = Field("", description="Signs the reply templates ({{ signature }}).")
+    two_person_rule: bool = Field(
+        False, description="A reply needs an approver other than its author."
+    )
+    follow_up_days: int = Field(3, ge=0, description="Days after the reply to follow up.")
     # Win-back: later posts by the author within this many days of the first response count,
     # and a rise in sentiment of at least the threshold counts as "won back".
-    win_back_days: int = Field(30, ge=1)
-    win_back_threshold: float = Field(0.5, gt=0, le=2)
-    root_causes: list[str] = [
-        "carrier delay",
-        "warehouse error",
-        "product defect",
-        "billing error",
-        "website or app bug",
-        "policy unclear",
-        "staff conduct",
-        "customer misunderstanding",
-    ]
-    alert_recipients: list[str] = []
-    channels: list[ChannelSettings] = []
+    win_back_days: int = Field(
+        30, ge=1, description="Later posts within this many days count for the win-back."
+    )
+    win_back_threshold: float = Field(
+        0.5, gt=0, le=2, description='A rise in sentiment of this much counts as "won back".'
+    )
+    root_causes: list[str] = Field(
+        description="The root causes staff choose from when closing a case.",
+        default=[
+            "carrier delay",
+            "warehouse error",
+            "product defect",
+            "billing error",
+            "website or app bug",
+            "policy unclear",
+            "staff conduct",
+            "customer misunderstanding",
+        ],
+    )
+    alert_recipients: list[str] = Field(
+        [], description="This brand's alert mail goes here instead of alerts.recipients."
+    )
+    channels: list[ChannelSettings] = Field([], description="Where the brand is listened for.")
 
     @model_validator(mode="after")
     def _something_to_match(self) -> BrandSettings:
@@ -219,16 +304,20 @@ class BrandSettings(_Strict):
 class Settings(_Strict):
     """The whole configuration."""
 
-    data_dir: str = "data"
-    templates_dir: str = "templates"
-    storage: StorageSettings = StorageSettings()
-    web: WebSettings = WebSettings()
-    smtp: SmtpSettings = SmtpSettings()
-    alerts: AlertSettings = AlertSettings()
-    spike: SpikeSettings = SpikeSettings()
-    worker: WorkerSettings = WorkerSettings()
-    sla: SlaSettings = SlaSettings()
-    brands: list[BrandSettings] = Field(min_length=1)
+    data_dir: str = Field(
+        "data", description="Folder for the session key and other state (relative: to the project)."
+    )
+    templates_dir: str = Field(
+        "templates", description="Folder of the reply and alert templates staff edit."
+    )
+    storage: StorageSettings = Field(StorageSettings(), description="The database.")
+    web: WebSettings = Field(WebSettings(), description="The review-queue web app.")
+    smtp: SmtpSettings = Field(SmtpSettings(), description="Outgoing mail.")
+    alerts: AlertSettings = Field(AlertSettings(), description="Alert mail and the digest.")
+    spike: SpikeSettings = Field(SpikeSettings(), description="The spike watch.")
+    worker: WorkerSettings = Field(WorkerSettings(), description="The background worker.")
+    sla: SlaSettings = Field(SlaSettings(), description="Minutes to first response.")
+    brands: list[BrandSettings] = Field(min_length=1, description="The brands listened for.")
 
     @property
     def database_url(self) -> str:

@@ -57,16 +57,26 @@ class BlueskyOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    base_url: str = "https://bsky.social"  # the account's PDS (it proxies app.bsky calls)
-    queries: list[str] = []  # default: the brand's names
-    search: bool = True
-    notifications: bool = True
-    followers: bool = True  # one getProfiles call per 25 authors; off saves calls
-    page_size: int = Field(50, ge=1, le=BLUESKY.rates.page_max)
-    min_remaining: int = Field(5, ge=0)
-    timeout_seconds: float = Field(20.0, gt=0)
-    handle_env: str = HANDLE_ENV
-    app_password_env: str = PASSWORD_ENV
+    base_url: str = Field(
+        "https://bsky.social", description="The account's PDS (it proxies app.bsky calls)."
+    )
+    queries: list[str] = Field([], description="Search terms; default: the brand's names.")
+    search: bool = Field(True, description="Search posts for the queries.")
+    notifications: bool = Field(True, description="Read the account's mentions and replies.")
+    followers: bool = Field(
+        True, description="Look up authors' followers (one call per 25 authors; off saves calls)."
+    )
+    page_size: int = Field(50, ge=1, le=BLUESKY.rates.page_max, description="Items a request.")
+    min_remaining: int = Field(
+        5, ge=0, description="Requests kept in reserve before the rate window resets."
+    )
+    timeout_seconds: float = Field(20.0, gt=0, description="Seconds to wait for the PDS.")
+    handle_env: str = Field(
+        HANDLE_ENV, description="Environment variable holding the account's handle."
+    )
+    app_password_env: str = Field(
+        PASSWORD_ENV, description="Environment variable holding an app password."
+    )
 
 
 class _Recorder:

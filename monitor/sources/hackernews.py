@@ -31,11 +31,13 @@ class HackerNewsOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    base_url: str = "https://hn.algolia.com/api/v1"
-    queries: list[str] = []
-    tags: str = "(story,comment)"
-    page_size: int = Field(100, ge=1, le=HACKERNEWS.rates.page_max)
-    timeout_seconds: float = Field(20.0, gt=0)
+    base_url: str = Field("https://hn.algolia.com/api/v1", description="The search API.")
+    queries: list[str] = Field(
+        [], description="Search terms; default: the brand's keywords and aliases."
+    )
+    tags: str = Field("(story,comment)", description="Algolia tags filter: which item kinds.")
+    page_size: int = Field(100, ge=1, le=HACKERNEWS.rates.page_max, description="Items a request.")
+    timeout_seconds: float = Field(20.0, gt=0, description="Seconds to wait for the API.")
 
 
 class HackerNewsSource:

@@ -56,17 +56,31 @@ class MastodonOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    api_base_url: str = "https://mastodon.social"
-    hashtags: list[str] = []  # without '#'; default: the brand's hashtags
-    queries: list[str] = []  # status search terms; default: the brand's names
+    api_base_url: str = Field("https://mastodon.social", description="The instance to read.")
+    hashtags: list[str] = Field(
+        [], description="Hashtag timelines, without '#'; default: the brand's hashtags."
+    )
+    queries: list[str] = Field([], description="Status search terms; default: the brand's names.")
     # None: on when the access token is set. True without a token is a configuration error.
-    search: bool | None = None
-    notifications: bool | None = None
-    page_size: int = Field(40, ge=1, le=MASTODON.rates.page_max)  # the endpoints' maximum
-    min_remaining: int = Field(5, ge=0)
-    timeout_seconds: float = Field(20.0, gt=0)
-    mastodon_version: str = ASSUMED_VERSION
-    access_token_env: str = TOKEN_ENV
+    search: bool | None = Field(
+        None, description="Search statuses; unset: on when the access token is set."
+    )
+    notifications: bool | None = Field(
+        None, description="Read the account's mentions; unset: on when the access token is set."
+    )
+    page_size: int = Field(
+        40, ge=1, le=MASTODON.rates.page_max, description="Items a request (the API's maximum)."
+    )
+    min_remaining: int = Field(
+        5, ge=0, description="Requests kept in reserve before the rate window resets."
+    )
+    timeout_seconds: float = Field(20.0, gt=0, description="Seconds to wait for the instance.")
+    mastodon_version: str = Field(
+        ASSUMED_VERSION, description="The instance's version, so no version call is needed."
+    )
+    access_token_env: str = Field(
+        TOKEN_ENV, description="Environment variable holding the access token."
+    )
 
 
 class _RecordingSession(requests.Session):

@@ -46,21 +46,40 @@ class RedditOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    subreddits: list[str] = Field(default_factory=lambda: ["all"], min_length=1)
-    queries: list[str] = []  # default: the brand's queries, else its keywords and aliases
-    search: bool = True
-    comments: bool = True
-    inbox: bool = True  # mentions of the brand's account, when username and password are set
-    page_size: int = Field(100, ge=1, le=REDDIT.rates.page_max)
-    min_remaining: int = Field(5, ge=0)  # requests kept in reserve before the window resets
-    timeout_seconds: float = Field(16.0, gt=0)
-    oauth_url: str = "https://oauth.reddit.com"
-    reddit_url: str = REDDIT_WEB
-    client_id_env: str = "MAKEGOOD_REDDIT_CLIENT_ID"
-    client_secret_env: str = "MAKEGOOD_REDDIT_CLIENT_SECRET"
-    username_env: str = "MAKEGOOD_REDDIT_USERNAME"
-    password_env: str = "MAKEGOOD_REDDIT_PASSWORD"
-    user_agent_env: str = "MAKEGOOD_REDDIT_USER_AGENT"
+    subreddits: list[str] = Field(
+        default_factory=lambda: ["all"], min_length=1, description="Subreddits to read."
+    )
+    queries: list[str] = Field(
+        [], description="Search terms; default: the brand's queries, else keywords and aliases."
+    )
+    search: bool = Field(True, description="Search the subreddits for the queries, newest first.")
+    comments: bool = Field(True, description="Read the subreddits' comment stream.")
+    inbox: bool = Field(
+        True, description="Read u/ mentions of the brand's account (needs username and password)."
+    )
+    page_size: int = Field(100, ge=1, le=REDDIT.rates.page_max, description="Items a request.")
+    min_remaining: int = Field(
+        5, ge=0, description="Requests kept in reserve before the rate window resets."
+    )
+    timeout_seconds: float = Field(16.0, gt=0, description="Seconds to wait for Reddit.")
+    oauth_url: str = Field("https://oauth.reddit.com", description="Reddit's API address.")
+    reddit_url: str = Field(REDDIT_WEB, description="Reddit's web address (for the token).")
+    client_id_env: str = Field(
+        "MAKEGOOD_REDDIT_CLIENT_ID", description="Environment variable holding the client id."
+    )
+    client_secret_env: str = Field(
+        "MAKEGOOD_REDDIT_CLIENT_SECRET",
+        description="Environment variable holding the client secret.",
+    )
+    username_env: str = Field(
+        "MAKEGOOD_REDDIT_USERNAME", description="Environment variable holding the account name."
+    )
+    password_env: str = Field(
+        "MAKEGOOD_REDDIT_PASSWORD", description="Environment variable holding its password."
+    )
+    user_agent_env: str = Field(
+        "MAKEGOOD_REDDIT_USER_AGENT", description="Environment variable holding a user agent."
+    )
 
 
 class _Tracker:

@@ -26,8 +26,13 @@ class ReplayOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str
-    page_size: int = Field(100, ge=1, le=platform("replay").rates.page_max)
+    path: str = Field(
+        description="The JSONL file; a relative path is looked up from the current folder, then"
+        " in the installed package (the bundled demo stream)."
+    )
+    page_size: int = Field(
+        100, ge=1, le=platform("replay").rates.page_max, description="Lines a poll."
+    )
 
 
 class ReplaySource:

@@ -29,8 +29,8 @@ class RssOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=1)
-    timeout_seconds: float = Field(20.0, gt=0)
+    url: str = Field(min_length=1, description="The feed's URL (RSS or Atom).")
+    timeout_seconds: float = Field(20.0, gt=0, description="Seconds to wait for the feed.")
 
 
 class RssSource:

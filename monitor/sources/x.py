@@ -56,16 +56,26 @@ class XOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    query: str = ""  # X search syntax; default: the brand's terms OR-ed, retweets excluded
-    search: bool = True
-    mentions: bool = True  # needs account_id
-    account_id: str = ""  # the brand account's numeric user id
-    max_results: int = Field(100, ge=10, le=X.rates.page_max)
-    monthly_cap_usd: float = Field(50.0, ge=0)
-    cost_per_post_usd: float = Field(0.005, ge=0)
-    min_remaining: int = Field(2, ge=0)
-    timeout_seconds: float = Field(20.0, gt=0)
-    bearer_token_env: str = "MAKEGOOD_X_BEARER_TOKEN"
+    query: str = Field(
+        "", description="X search syntax; default: the brand's terms OR-ed, retweets excluded."
+    )
+    search: bool = Field(True, description="Run the recent search.")
+    mentions: bool = Field(
+        True, description="Read the brand account's mentions (needs account_id)."
+    )
+    account_id: str = Field("", description="The brand account's numeric user id.")
+    max_results: int = Field(100, ge=10, le=X.rates.page_max, description="Posts a request.")
+    monthly_cap_usd: float = Field(
+        50.0, ge=0, description="No poll that could pass this month's spend; alert when reached."
+    )
+    cost_per_post_usd: float = Field(0.005, ge=0, description="What X charges a post read.")
+    min_remaining: int = Field(
+        2, ge=0, description="Requests kept in reserve before the rate window resets."
+    )
+    timeout_seconds: float = Field(20.0, gt=0, description="Seconds to wait for X.")
+    bearer_token_env: str = Field(
+        "MAKEGOOD_X_BEARER_TOKEN", description="Environment variable holding the bearer token."
+    )
 
 
 class _TimeoutSession(requests.Session):
