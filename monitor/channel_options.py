@@ -51,13 +51,16 @@ def channel_problems(channel: dict[str, Any]) -> list[tuple[tuple[Any, ...], str
     try:
         model.model_validate(options)
     except ValidationError as exc:
-        return [(tuple(error["loc"]), _message(error)) for error in exc.errors()]
+        return [(tuple(error["loc"]), _message(error, model, options)) for error in exc.errors()]
     return []
 
 
-def _message(error: Any) -> str:
+def _message(error: Any, model: type[BaseModel], options: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
-        return "unknown option for this channel type"
+        from monitor.config_secrets import secret_hint
+
+        key = str(error["loc"][-1]) if error["loc"] else ""
+        return secret_hint(model, key, options) or "unknown option for this channel type"
     return str(error["msg"])
 
 

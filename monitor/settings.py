@@ -370,7 +370,8 @@ def parse_settings(
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems = [(tuple(error["loc"]), str(error["msg"])) for error in exc.errors()]
+        problems = [(tuple(error["loc"]), _message(error, data)) for error in exc.errors()]
+    problems += _secret_problems(data)
     if check_channels:
         problems += brand_channel_problems(data)
     if problems:
@@ -388,6 +389,27 @@ def config_location(path: str | Path | None = None) -> tuple[Path, str]:
     if os.environ.get(CONFIG_ENV):
         return Path(os.environ[CONFIG_ENV]), f"from ${CONFIG_ENV}"
     return DEFAULT_CONFIG, f"the default, as neither --config nor ${CONFIG_ENV} was given"
+
+
+def _message(error: Any, data: dict[str, Any]) -> str:
+    """Pydantic's message, or for a secret given literally the variable it belongs in."""
+    from monitor.config_secrets import model_at, secret_hint, table_at
+
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden" and loc:
+        model = model_at(Settings, loc[:-1])
+        hint = secret_hint(model, str(loc[-1]), table_at(data, loc[:-1])) if model else None
+        if hint:
+            return hint
+    return str(error["msg"])
+
+
+def _secret_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Secrets in values the models accept: a database URL with its password."""
+    from monitor.config_secrets import table_at, url_password_problem
+
+    problem = url_password_problem(table_at(data, ("storage", "url")))
+    return [(("storage", "url"), problem)] if problem else []
 
 
 def load_settings(path: str | Path | None = None) -> Settings:

@@ -161,3 +161,58 @@ def test_every_problem_of_a_file_is_listed_at_once(tmp_path: Path) -> None:
 )
 def test_good_settings_still_load(tmp_path: Path, text: str) -> None:
     assert load_settings(write(tmp_path, text)).brands[0].name == "Acme"
+
+
+# A secret written into the file: (the file's text, the field named, the variable pointed to)
+SECRETS_IN_THE_FILE = [
+    ('[smtp]\npassword = "hunter22"\n' + GOOD_BRAND, "smtp.password", "MAKEGOOD_SMTP_PASSWORD"),
+    (
+        '[smtp]\npassword_env = "MAIL_PW"\npassword = "hunter22"\n' + GOOD_BRAND,
+        "smtp.password",
+        "MAIL_PW",
+    ),
+    ('[web]\nsecret_key = "0123456789"\n' + GOOD_BRAND, "web.secret_key", "MAKEGOOD_SECRET_KEY"),
+    (
+        '[storage]\nurl = "postgresql://app:hunter22@db/mg"\n' + GOOD_BRAND,
+        "storage.url",
+        "MAKEGOOD_DATABASE_URL",
+    ),
+    (
+        '[storage]\nurl = "postgresql://app@db/mg?password=hunter22"\n' + GOOD_BRAND,
+        "storage.url",
+        "MAKEGOOD_DATABASE_URL",
+    ),
+    (
+        channel('type = "mastodon"\naccess_token = "abcd1234"\n'),
+        "channels[0].access_token",
+        "MAKEGOOD_MASTODON_ACCESS_TOKEN",
+    ),
+    (
+        channel('type = "bluesky"\napp_password = "abcd-1234"\n'),
+        "channels[0].app_password",
+        "MAKEGOOD_BLUESKY_APP_PASSWORD",
+    ),
+    (
+        channel('type = "x"\nbearer_token_env = "OUR_X"\nbearer_token = "AAAA"\n'),
+        "channels[0].bearer_token",
+        "OUR_X",
+    ),
+    (
+        channel('type = "reddit"\nclient_secret = "s3cr3t"\n'),
+        "channels[0].client_secret",
+        "MAKEGOOD_REDDIT_CLIENT_SECRET",
+    ),
+    (channel('type = "rss"\nurl = "http://f"\napi_key = "k"\n'), "channels[0].api_key", "docs/"),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "variable"), SECRETS_IN_THE_FILE)
+def test_a_secret_in_the_file_is_refused_naming_its_variable(
+    tmp_path: Path, text: str, field: str, variable: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text))
+    (line,) = [line for line in str(caught.value).splitlines() if field in line]
+    assert variable in line and ("does not go in the file" in line or "never go in" in line)
+    for secret in ("hunter22", "abcd1234", "abcd-1234", "s3cr3t"):
+        assert secret not in str(caught.value)
