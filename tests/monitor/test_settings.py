@@ -216,3 +216,35 @@ def test_a_secret_in_the_file_is_refused_naming_its_variable(
     assert variable in line and ("does not go in the file" in line or "never go in" in line)
     for secret in ("hunter22", "abcd1234", "abcd-1234", "s3cr3t"):
         assert secret not in str(caught.value)
+
+
+def commented_channels(text: str) -> list[str]:
+    """The example file's commented-out channel blocks, uncommented."""
+    blocks, current = [], None
+    for line in text.splitlines():
+        body = line.strip().removeprefix("#").strip() if line.strip().startswith("#") else None
+        if body == "[[brands.channels]]":
+            current = []
+            blocks.append(current)
+        elif current is not None and body:
+            current.append(body)
+        elif body is None or not body:
+            current = None
+    return ["\n".join(block) + "\n" for block in blocks]
+
+
+def test_every_commented_channel_in_the_example_is_valid_once_uncommented(tmp_path: Path) -> None:
+    example = (ROOT / "config" / "makegood.example.toml").read_text(encoding="utf-8")
+    blocks = commented_channels(example)
+    types = [block.split('"')[1] for block in blocks]
+    assert types == ["reddit", "x", "mastodon", "bluesky", "hackernews", "rss"]
+    for block in blocks:
+        load_settings(write(tmp_path, channel(block)))  # raises, naming the key, if not
+
+
+def test_the_example_sets_every_worker_setting() -> None:
+    from monitor.settings import WorkerSettings
+
+    example = (ROOT / "config" / "makegood.example.toml").read_text(encoding="utf-8")
+    section = example.split("[worker]", 1)[1].split("\n[", 1)[0]
+    assert all(f"\n{name} = " in section for name in WorkerSettings.model_fields)
