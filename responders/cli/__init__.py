@@ -59,6 +59,7 @@ COMMANDS = {
     "cases": "responders.cli.cases_cmd",
     "check": "responders.cli.check_cmd",
     "init": "responders.cli.init_cmd",
+    "migrate": "responders.cli.migrate_cmd",
 }
 
 

@@ -67,3 +67,17 @@ def test_a_missing_template_folder_stops_the_start(tmp_path: Path, command: str)
     assert f"{tmp_path / 'gone'}: no such templates folder" in result.output
     assert "makegood init" in result.output
     assert not (tmp_path / "data").exists()  # refused before the database was made
+
+
+def test_migrate_brings_a_new_database_to_the_head_then_says_it_is_current(
+    tmp_path: Path,
+) -> None:
+    database = f"sqlite:///{tmp_path / 'new.db'}"
+    config = tmp_path / "makegood.toml"
+    config.write_text('[[brands]]\nname = "Acme"\nkeywords = ["acme"]\n')
+    env = {"MAKEGOOD_DATABASE_URL": database}
+    first = runner.invoke(app, ["migrate", "--config", str(config)], env=env)
+    assert first.exit_code == 0, first.output
+    assert "(was empty)" in first.output
+    again = runner.invoke(app, ["migrate", "--config", str(config)], env=env)
+    assert again.exit_code == 0 and "(already current)" in again.output
