@@ -433,8 +433,13 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     settings = parse_settings(data, str(path), check_channels=True)
-    base = path.resolve().parent.parent if path.parent.name == "config" else path.resolve().parent
-    return _resolve_paths(settings, base)
+    return _resolve_paths(settings, project_folder(path))
+
+
+def project_folder(config: Path) -> Path:
+    """The folder relative paths in `config` are relative to: its own, or above a `config/`."""
+    config = config.resolve()
+    return config.parent.parent if config.parent.name == "config" else config.parent
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:

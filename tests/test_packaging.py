@@ -101,6 +101,20 @@ def test_demo_runs_from_any_folder_on_the_bundled_example(
     assert "Open recovery cases:" in out
     assert (folder / "makegood-demo" / "data" / "makegood.db").is_file()
     assert (folder / "makegood-demo" / "templates" / "replies" / "apology.j2").is_file()
+    # The case page's template menu and the alert mail find their templates in the install.
+    probe = (
+        "from monitor.settings import load_settings\n"
+        "from responders.alerts import mail\n"
+        "from responders.web.case_data import template_sources\n"
+        "s = load_settings('makegood-demo/makegood.toml')\n"
+        "print(sorted(template_sources(s, 'reddit')))\n"
+        "print(mail.missing_alert_templates(s.templates_dir), mail.BUNDLED_TEMPLATES.is_dir())\n"
+        "print(mail.BUNDLED_TEMPLATES)\n"
+    )
+    menu, alerts, bundled = run(installed / "python", "-c", probe, cwd=folder, env=env).splitlines()
+    assert menu == "['apology', 'compensation', 'follow_up', 'outreach', 'solution']"
+    assert alerts == "[] True"
+    assert bundled.startswith(str(installed.parent))
 
 
 def test_init_writes_a_configuration_that_runs_with_its_templates(

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from monitor import bundle
-from monitor.settings import CONFIG_ENV
+from monitor.settings import CONFIG_ENV, project_folder
 from responders.cli import app
 from responders.cli.common import fail
 from responders.results import Result
@@ -17,17 +17,20 @@ CONFIG_NAME = "makegood.toml"
 HEADER = (
     "# Written by `makegood init` from the bundled example: edit the brand and its channels for\n"
     "# your deployment (docs/configuration.md lists every setting; secrets stay in the\n"
-    "# environment). Relative paths below are relative to this file's folder.\n\n"
+    "# environment). Relative paths are relative to this file's folder (its parent when that\n"
+    "# folder is named config).\n\n"
 )
 
 
 def planned_files(folder: Path) -> dict[Path, Path]:
     """Each file init writes in `folder`, and the bundled file it is copied from."""
     plan = {folder / CONFIG_NAME: bundle.example_config()}
+    # Where the configuration will look for them (above the folder when it is named config/).
+    templates = project_folder(folder / CONFIG_NAME) / "templates"
     shipped = bundle.templates()
     for source in sorted(shipped.rglob("*")):
         if source.is_file() and "__pycache__" not in source.parts:
-            plan[folder / "templates" / source.relative_to(shipped)] = source
+            plan[templates / source.relative_to(shipped)] = source
     return plan
 
 

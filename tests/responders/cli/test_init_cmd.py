@@ -81,3 +81,10 @@ def test_migrate_brings_a_new_database_to_the_head_then_says_it_is_current(
     assert "(was empty)" in first.output
     again = runner.invoke(app, ["migrate", "--config", str(config)], env=env)
     assert again.exit_code == 0 and "(already current)" in again.output
+
+
+def test_init_into_a_config_folder_puts_the_templates_where_the_file_looks(tmp_path: Path) -> None:
+    assert write_project(tmp_path / "config").ok
+    settings = load_settings(tmp_path / "config" / "makegood.toml")
+    assert Path(settings.templates_dir) == tmp_path / "templates"
+    assert (tmp_path / "templates" / "replies" / "apology.j2").is_file()
