@@ -66,8 +66,9 @@ class MastodonOptions(BaseModel):
     search: bool | None = None
     notifications: bool | None = None
     page_size: int = Field(40, ge=1, le=MASTODON.rates.page_max)  # the endpoints' maximum
-    # Pages one feed may read back in one poll when a server skipped ahead; past it, a gap.
-    max_pages: int = Field(5, ge=1, le=100)
+    # Pages one feed may read in one poll: the page plus checks and pages back below it when a
+    # server skipped ahead (at least 2: one check); past it, a gap.
+    max_pages: int = Field(5, ge=2, le=100)
     min_remaining: int = Field(5, ge=0)
     timeout_seconds: float = Field(20.0, gt=0)
     mastodon_version: str = ASSUMED_VERSION
