@@ -43,8 +43,9 @@ def record_gaps(session: Session, channel: m.Channel, gaps: Iterable[Gap], now: 
             detected_at=now,
             dedupe_key=key,
         )
-        result = session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
-        new += max(result.rowcount or 0, 0)
+        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
+        new += len(session.execute(stmt.returning(m.ChannelGap.id)).all())
         writes.raise_channel_alert(
             session, channel, "gap", f"gap:{key}", "high",
             {"since": _iso(gap.since), "until": _iso(gap.until), "missing": missing,

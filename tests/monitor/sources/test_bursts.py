@@ -20,14 +20,16 @@ from monitor.storage import models as m
 from tests.fakes.burst_feeds import START, LiveServer
 from tests.fakes.bursts import (
     BOUND_HIT,
+    BURST,
     EARLY,
     FULL_RECOVERY,
     Build,
     Run,
     quiet_then_burst,
+    reddit,
     settings_with,
 )
-from tests.fakes.pipeline import stored_ids
+from tests.fakes.pipeline import channel_row, stored_ids
 
 
 @pytest.fixture
@@ -84,3 +86,23 @@ def test_a_burst_past_the_bound_keeps_what_it_read_and_records_one_gap_and_one_a
     with factory() as session:
         assert len(session.scalars(select(m.ChannelGap)).all()) == 1
         assert len(session.scalars(select(m.Alert).where(m.Alert.kind == "gap")).all()) == 1
+
+
+def test_reddit_keeps_the_newest_item_through_a_quiet_poll_then_pages_back_with_after(
+    server: LiveServer, db_url: str, tmp_path: Path, factory: sessionmaker[Session]
+) -> None:
+    fake, channel = reddit(server)
+    run = Run(settings_with(db_url, tmp_path, channel), factory)
+    early = fake.publish(EARLY)
+    run.poll()
+    run.poll()  # quiet: Reddit answers the `before` page empty
+    [feed] = channel_row(factory, run.source.name).cursor["feeds"].values()
+    newest_at = (START + timedelta(seconds=EARLY)).timestamp()
+    assert feed["before"] is None and feed["newest"] == {"name": early[-1], "at": newest_at}
+    fake.publish(BURST)
+    run.poll()
+    listing = [r.query for r in server.calls(fake.path)]
+    # The latest page (praw's cache-busting limit), then `after` pages back to what we had.
+    assert [(q.get("before"), q.get("after"), q["limit"]) for q in listing[2:]] == [
+        (None, None, "9"), (None, "t1_c00020", "10"), (None, "t1_c00010", "10"),
+    ]  # fmt: skip
