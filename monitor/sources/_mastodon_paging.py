@@ -14,6 +14,8 @@ from typing import Any
 from monitor.sources._common import parse_time
 from monitor.sources.base import Gap
 
+SNOWFLAKE_EPOCH = datetime(2017, 1, 1, tzinfo=UTC)  # before this, an id is not a time
+
 
 def newer(a: str, b: str) -> bool:
     """Whether Mastodon id `a` is newer than `b` (ids are numeric strings of growing length)."""
@@ -68,8 +70,13 @@ def _between(item: Any, since: str, oldest: str) -> bool:
 
 
 def id_time(status_id: str) -> datetime | None:
-    """When a Mastodon id was made: its upper bits are milliseconds since the epoch."""
+    """When a Mastodon status id was made: its upper bits are milliseconds since the epoch.
+
+    None for ids that are not such (notification ids count up from 1; Mastodon's time-based
+    ids began in 2017).
+    """
     try:
-        return datetime.fromtimestamp((int(status_id) >> 16) / 1000, UTC)
+        when = datetime.fromtimestamp((int(status_id) >> 16) / 1000, UTC)
     except (ValueError, OverflowError, OSError):
         return None
+    return when if when >= SNOWFLAKE_EPOCH else None
