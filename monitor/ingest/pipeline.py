@@ -25,6 +25,7 @@ from monitor.health import (
     start_of_next_month,
 )
 from monitor.ingest import normalize, writes
+from monitor.ingest.gaps import record_gaps
 from monitor.matching import BrandMatcher, BrandRule, compile_brand
 from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.retry import clamp_wait
@@ -52,6 +53,7 @@ class IngestReport:
     unmatched: int = 0
     flagged: int = 0
     quarantined: int = 0
+    gaps: int = 0  # stretches this poll could not reach back over, newly recorded
     cases_opened: list[int] = field(default_factory=list)
     cases_attached: list[int] = field(default_factory=list)
     calls: int = 0
@@ -150,6 +152,7 @@ class Pipeline:
             rejected = [*result.rejected, *unusable, *unstorable]
             writes.quarantine(session, key, rejected)
             report.quarantined = len(rejected)
+            report.gaps = record_gaps(session, channel, result.gaps, now)
             channel.cursor = result.next_cursor
             channel.last_poll_at = now
             channel.last_success_at = now

@@ -2,9 +2,11 @@
 
 Each feed keeps the id of the newest item it has seen and asks for `min_id` = that id, which
 Mastodon answers with the page *immediately* newer (no gap when a burst is larger than a page;
-the next poll reads on from there). Search and notifications need the brand account's access
-token; hashtag timelines are public. Status content is HTML: the Mention text is plain text and
-the raw payload keeps the HTML as received.
+the next poll reads on from there). A full page is checked for a hole below it (`min_id` and
+`max_id` together): a server that answers `min_id` with its newest page instead is paged back
+with `max_id`, at most `max_pages` pages, and past that bound the poll reports a Gap. Search and
+notifications need the brand account's access token; hashtag timelines are public. Status
+content is HTML: the Mention text is plain text and the raw payload keeps the HTML as received.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from monitor.sources._common import (
     retry_after_seconds,
 )
 from monitor.sources._http import failure_reason, not_json, path_of
-from monitor.sources.base import PollResult, Rejected, SourceError
+from monitor.sources._mastodon_paging import fill_hole, newer
+from monitor.sources.base import Gap, PollResult, Rejected, SourceError
 
 TOKEN_ENV = "MAKEGOOD_MASTODON_ACCESS_TOKEN"
 # Mastodon.py probes the server version on first use unless told; a local or unusual server
@@ -70,6 +73,15 @@ class MastodonOptions(BaseModel):
     )
     page_size: int = Field(
         40, ge=1, le=MASTODON.rates.page_max, description="Items a request (the API's maximum)."
+    )
+    max_pages: int = Field(
+        5,
+        ge=2,
+        le=100,
+        description=(
+            "Pages one feed may read in one poll (the page, plus checks and pages back below"
+            " it when a server skipped ahead); past it, a gap is recorded."
+        ),
     )
     min_remaining: int = Field(
         5, ge=0, description="Requests kept in reserve before the rate window resets."
@@ -108,11 +120,6 @@ def build_api(options: MastodonOptions, token: str) -> Mastodon:
         request_timeout=options.timeout_seconds,
         session=_RecordingSession(),
     )
-
-
-def _newer(a: str, b: str) -> bool:
-    """Whether Mastodon id `a` is newer than `b` (ids are numeric strings of growing length)."""
-    return (len(a), a) > (len(b), b)
 
 
 class MastodonSource:
@@ -160,12 +167,22 @@ class MastodonSource:
         next_cursor = dict(cursor)
         mentions: list[Mention] = []
         bad: list[Rejected] = []
+        gaps: list[Gap] = []
         exhausted = True
         calls_before = self._session.calls
         for feed, fetch in self.feeds():
             state = dict(cursor.get(feed, {}))
             items = self._call(fetch, min_id=state.get("min_id"), limit=self.options.page_size)
             items = self._as_received(items)
+            since = str(state.get("min_id") or "")
+            if since and isinstance(items, list) and len(items) >= self.options.page_size:
+                items, gap = fill_hole(
+                    feed, since, items, self.options.page_size, self.options.max_pages,
+                    lambda oldest, f=fetch, s=since: self._as_received(  # type: ignore[misc]
+                        self._call(f, min_id=s, max_id=oldest, limit=self.options.page_size)
+                    ),
+                )  # fmt: skip
+                gaps.extend([gap] if gap else [])
             page, page_bad, next_cursor[feed], more = self._page(feed, items, state)
             mentions.extend(page)
             bad.extend(page_bad)
@@ -177,6 +194,7 @@ class MastodonSource:
             calls=max(self._session.calls - calls_before, 1),
             exhausted=exhausted,
             retry_after=self._window_wait(),
+            gaps=gaps,
         )
 
     def refresh(self, external_ids: list[str]) -> list[Mention]:
@@ -246,11 +264,11 @@ class MastodonSource:
         keyed: list[tuple[str, Any]] = []
         for item in items:
             item_id = str(item.get("id") or "") if isinstance(item, dict) else ""
-            if item_id and since and not _newer(item_id, since):
+            if item_id and since and not newer(item_id, since):
                 continue  # the server ignored min_id: seen already
             if isinstance(item, dict) and item.get("reblog"):
                 continue  # a boost: the original post is read on its own
-            if item_id and (not newest or _newer(item_id, newest)):
+            if item_id and (not newest or newer(item_id, newest)):
                 newest = item_id
             keyed.append((item_id, item))
         keyed.sort(key=lambda pair: (len(pair[0]), pair[0]))  # oldest first

@@ -1,9 +1,12 @@
 """Reddit through praw: subreddit search and comment stream (before-cursors), inbox mentions.
 
-Each feed keeps its own cursor: the newest fullname seen (`before`) plus a bounded set of recent
-fullnames. Reddit answers a `before` whose item was removed with an empty page forever, so an
-empty page resets to the latest items and the seen set drops repeats (praw's stream logic, one
-step per poll, with the state in the cursor instead of a generator).
+Each feed keeps its own cursor: the newest fullname seen (`before`), the newest item ever seen
+(`newest`: fullname and time, never forgotten) and a bounded set of recent fullnames. Reddit
+answers a `before` whose item was removed with an empty page forever, so after an empty page the
+next request asks for the latest items and the seen set drops repeats (praw's stream logic, one
+step per poll, with the state in the cursor instead of a generator). When that latest page is
+full and reaches nothing seen (a burst after a quiet poll), the feed pages back with `after`
+until it meets `newest`, at most `max_pages` pages; past that bound the poll reports a Gap.
 """
 
 from __future__ import annotations
@@ -34,11 +37,14 @@ from monitor.sources._common import (
 )
 from monitor.sources._http import describe_body, failure_reason, not_json, path_of
 from monitor.sources._prawcore import disable_retries, skip_rate_sleep
-from monitor.sources.base import PollResult, Rejected, SourceError
+from monitor.sources._reddit_paging import Newest, page_back
+from monitor.sources.base import Gap, PollResult, Rejected, SourceError
 
 SEEN_PER_FEED = 301  # praw's stream remembers 301 ids: enough to bridge one page overlap
 CACHE_BUSTER_CYCLE = 30  # praw varies `limit` without `before` so Reddit's cache is skipped
 REDDIT = platform("reddit")
+# One listing request: fetch(limit, before, after) -> the page's children, newest first.
+Fetch = Callable[..., list[Any]]
 
 
 class RedditOptions(BaseModel):
@@ -58,6 +64,15 @@ class RedditOptions(BaseModel):
         True, description="Read u/ mentions of the brand's account (needs username and password)."
     )
     page_size: int = Field(100, ge=1, le=REDDIT.rates.page_max, description="Items a request.")
+    max_pages: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description=(
+            "Pages one feed may read in one poll when paging back over a burst;"
+            " past it, a gap is recorded."
+        ),
+    )
     min_remaining: int = Field(
         5, ge=0, description="Requests kept in reserve before the rate window resets."
     )
@@ -143,10 +158,10 @@ class RedditSource:
 
     # --- feeds ------------------------------------------------------------------------------
 
-    def feeds(self) -> list[tuple[str, Callable[[int, str | None], list[Any]]]]:
-        """(cursor key, fetch(limit, before)) for every enabled feed; each fetch is one request."""
+    def feeds(self) -> list[tuple[str, Fetch]]:
+        """(cursor key, fetch(limit, before, after)) for every enabled feed; one request each."""
         subs = "+".join(self.options.subreddits)
-        feeds: list[tuple[str, Callable[[int, str | None], list[Any]]]] = []
+        feeds: list[tuple[str, Fetch]] = []
         if self.options.comments:
             feeds.append((f"comments:{subs}", self._listing(f"r/{subs}/comments/", {})))
         if self.options.search:
@@ -157,13 +172,15 @@ class RedditSource:
             feeds.append(("inbox", self._listing("message/mentions/", {})))
         return feeds
 
-    def _listing(self, path: str, params: dict[str, Any]) -> Callable[[int, str | None], list[Any]]:
+    def _listing(self, path: str, params: dict[str, Any]) -> Fetch:
         """One listing page (never praw's ListingGenerator, which would follow `after` pages)."""
 
-        def fetch(limit: int, before: str | None) -> list[Any]:
+        def fetch(limit: int, before: str | None, after: str | None = None) -> list[Any]:
             query = {**params, "limit": limit}
             if before:
                 query["before"] = before
+            if after:
+                query["after"] = after
             listing = self.reddit.get(path, params=query)
             children = getattr(listing, "children", None)
             if not isinstance(children, list):  # an empty body, a list, an error object
@@ -177,6 +194,7 @@ class RedditSource:
         states: dict[str, Any] = dict(cursor.get("feeds", {}))
         mentions: list[Mention] = []
         bad: list[Rejected] = []
+        gaps: list[Gap] = []
         exhausted = True
         retry_after: float | None = None
         calls_before = self.tracker.calls
@@ -185,8 +203,9 @@ class RedditSource:
             if retry_after is not None:
                 exhausted = True  # the rest waits for the window to reset
                 break
-            items, states[key], more = self._step(states.get(key, {}), fetch)
+            items, states[key], more, gap = self._step(key, states.get(key, {}), fetch)
             exhausted = exhausted and not more
+            gaps.extend([gap] if gap else [])
             for item in items:
                 converted = to_mention(item)
                 (bad if isinstance(converted, Rejected) else mentions).append(converted)  # type: ignore[arg-type]
@@ -199,12 +218,13 @@ class RedditSource:
             calls=max(self.tracker.calls - calls_before, 1),
             exhausted=exhausted,
             retry_after=retry_after,
+            gaps=gaps,
         )
 
     def _step(
-        self, state: dict[str, Any], fetch: Callable[[int, str | None], list[Any]]
-    ) -> tuple[list[Any], dict[str, Any], bool]:
-        """One poll of one feed: (new items oldest first, the feed's next state, more waiting)."""
+        self, key: str, state: dict[str, Any], fetch: Fetch
+    ) -> tuple[list[Any], dict[str, Any], bool, Gap | None]:
+        """One poll of one feed: (new items oldest first, next state, more waiting, gap)."""
         before = state.get("before")
         without_before = int(state.get("without_before", 0))
         limit = self.options.page_size
@@ -214,14 +234,25 @@ class RedditSource:
         page = self._call(lambda: fetch(limit, before))
         seen: list[str] = list(state.get("seen", []))
         known = set(seen)
+        newest = Newest.of(state.get("newest"))
+        gap = None
+        # The latest page, full and reaching nothing seen: a burst since the last poll. Read
+        # back over it with `after` (a `before` page is contiguous with what we saw: no need).
+        if before is None and (known or newest.name) and len(page) >= limit:
+            page, gap = page_back(
+                key, page, known, newest, self.options.page_size, self.options.max_pages,
+                lambda after: self._call(lambda: fetch(self.options.page_size, None, after)),
+            )  # fmt: skip
         fresh = [x for x in reversed(page) if _fullname(x) not in known]
+        fresh = list({_fullname(x): x for x in fresh}.values())  # a page that shifted repeats
         next_state = {
             "before": _fullname(fresh[-1]) if fresh else None,
+            "newest": Newest.latest(newest, fresh).as_state(),
             "seen": remember(seen, [_fullname(x) for x in fresh], SEEN_PER_FEED),
             "without_before": without_before,
         }
         more = before is not None and len(page) >= limit
-        return fresh, next_state, more
+        return fresh, next_state, more, gap
 
     def _call(self, request: Callable[[], Any]) -> Any:
         """Run one praw request; platform failures become SourceError with a retry hint."""

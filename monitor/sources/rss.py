@@ -1,7 +1,10 @@
 """RSS and Atom feeds through feedparser, fetched with conditional GET (ETag / Last-Modified).
 
 A 304 costs nothing and yields nothing. Feeds have no reliable order or cursor, so the cursor
-keeps the guids already seen (bounded) besides the validators.
+keeps the guids already seen (bounded) besides the validators, and the newest entry time seen
+(`newest_at`). A feed only keeps its newest items and cannot be paged back: when every entry is
+new and all are newer than `newest_at`, the feed rolled over what came in between, and the poll
+reports a Gap.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from monitor.platforms import platform
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources._common import guarded, jsonable, parse_options, rejected, remember
 from monitor.sources._http import describe_body, get
-from monitor.sources.base import PollResult, Rejected, SourceError
+from monitor.sources.base import Gap, PollResult, Rejected, SourceError
 
 SEEN_LIMIT = 1000
 
@@ -84,12 +87,48 @@ class RssSource:
                 continue
             new_ids.append(result.external_id)
             mentions.append(result)
+        newest_at = _time_of(cursor.get("newest_at"))
+        dated = [x.created_at for x in mentions if x.created_at is not None]
+        gaps = []
+        if seen and mentions and len(mentions) == len(feed.entries) - len(bad):
+            gaps = _rolled_over(self.options.url, newest_at, dated, len(mentions))
+        latest = max([*dated, *([newest_at] if newest_at else [])], default=None)
         next_cursor = {
             "etag": response.headers.get("ETag", ""),
             "modified": response.headers.get("Last-Modified", ""),
             "seen": remember(seen, new_ids, SEEN_LIMIT),
+            "newest_at": latest.isoformat() if latest else cursor.get("newest_at", ""),
         }
-        return PollResult(mentions, next_cursor, bad)
+        return PollResult(mentions, next_cursor, bad, gaps=gaps)
+
+
+def _rolled_over(
+    url: str, newest_at: datetime | None, dated: list[datetime], count: int
+) -> list[Gap]:
+    """A Gap when a feed whose entries are all new starts after the newest time seen before."""
+    oldest = min(dated, default=None)
+    if newest_at is not None and oldest is not None and oldest <= newest_at:
+        return []  # it reaches back to what we saw: entries in between are all here
+    return [
+        Gap(
+            since=newest_at,
+            until=oldest,
+            missing=None,  # the feed does not say how many it dropped
+            reason=f"{url}: all {count} entries are new and newer than the last one seen; "
+            "the feed keeps only its newest entries and cannot be paged back",
+        )
+    ]
+
+
+def _time_of(value: Any) -> datetime | None:
+    """A cursor's ISO time, None when absent or unreadable (an older cursor)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @guarded("rss")

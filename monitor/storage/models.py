@@ -401,3 +401,26 @@ class Lease(Base):
     owner: Mapped[str] = mapped_column(String(100), default="")
     until: Mapped[datetime | None]
     last_done_at: Mapped[datetime | None]
+
+
+# --- channel gaps (issue 11) ---
+
+
+class ChannelGap(Base):
+    """A stretch a channel could not reach back over: mentions in it may be missing.
+
+    Written with the page that found it (same transaction as the page and cursor); `dedupe_key`
+    (a digest of channel, range, count and reason) makes storing the same page again a no-op.
+    """
+
+    __tablename__ = "channel_gaps"
+    __table_args__ = (Index("ix_channel_gaps_channel_detected", "channel", "detected_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(200))  # the channel key
+    since: Mapped[datetime | None]  # the newest time the channel knew it had
+    until: Mapped[datetime | None]  # the oldest time the poll reached back to
+    missing: Mapped[int | None] = mapped_column(BigInteger)  # how many may be missing, if known
+    reason: Mapped[str] = mapped_column(Text, default="")
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)

@@ -143,6 +143,8 @@ def subject_of(session: Session, alert: m.Alert) -> str:
         return f"[{alert.brand}] CRISIS: {what}" + (f" (#{incident.id})" if incident else "")
     if alert.kind == "channel_down":
         return f"[{alert.brand}] Channel down: {alert.data.get('channel', '')}"
+    if alert.kind == "gap":
+        return f"[{alert.brand}] Mentions may be missing: {alert.data.get('channel', '')}"
     return f"[{alert.brand}] {alert.kind} alert"
 
 
@@ -153,6 +155,8 @@ def link_for(settings: Settings, alert: m.Alert) -> str:
         return f"{base}/cases/{alert.case_id}"
     if alert.incident_id:
         return f"{base}/incidents/{alert.incident_id}"
+    if alert.kind == "gap":
+        return f"{base}/channels"
     return f"{base}/"
 
 

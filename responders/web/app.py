@@ -19,6 +19,7 @@ from responders.web import (
     routes_admin,
     routes_auth,
     routes_case,
+    routes_channels,
     routes_dashboard,
     routes_incidents,
     routes_queue,
@@ -61,6 +62,7 @@ def create_app(
         routes_incidents,
         routes_dashboard,
         routes_admin,
+        routes_channels,
     )
     for module in routers:
         app.include_router(module.router)

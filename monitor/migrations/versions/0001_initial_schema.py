@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:03:58.877642
+Create Date: 2026-12-03 13:41:08.226271
 """
 
 from collections.abc import Sequence
@@ -36,6 +36,24 @@ def upgrade() -> None:
             "platform", "external_id", name=op.f("uq_authors_platform_external_id")
         ),
     )
+    op.create_table(
+        "channel_gaps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=200), nullable=False),
+        sa.Column("since", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("until", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("missing", sa.BigInteger(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("detected_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_channel_gaps")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_channel_gaps_dedupe_key")),
+    )
+    with op.batch_alter_table("channel_gaps", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_channel_gaps_channel_detected", ["channel", "detected_at"], unique=False
+        )
+
     op.create_table(
         "channels",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -423,5 +441,9 @@ def downgrade() -> None:
     op.drop_table("outbox")
     op.drop_table("leases")
     op.drop_table("channels")
+    with op.batch_alter_table("channel_gaps", schema=None) as batch_op:
+        batch_op.drop_index("ix_channel_gaps_channel_detected")
+
+    op.drop_table("channel_gaps")
     op.drop_table("authors")
     # ### end Alembic commands ###
