@@ -60,6 +60,7 @@ COMMANDS = {
     "check": "responders.cli.check_cmd",
     "init": "responders.cli.init_cmd",
     "migrate": "responders.cli.migrate_cmd",
+    "train": "responders.cli.train_cmd",
 }
 
 

@@ -24,6 +24,7 @@ from typing import IO
 
 import typer
 
+from monitor.learned import LearnedModel
 from monitor.mention import utcnow
 from monitor.records import InputFileError, check_readable, detect_format, iter_rows
 from responders.cli import app
@@ -46,17 +47,23 @@ def score_file(
     progress: Callable[[int], None] | None = None,
     now: datetime | None = None,
     workers: int = 1,
+    model: LearnedModel | None = None,
 ) -> ScoreStats:
     """Score every row of `path` into `out` as JSON lines, in order; the command's whole job.
 
     Raises InputFileError when the file as a whole cannot be read. `progress(n)` is called with
     the approximate number of bytes consumed since the previous call. `workers` > 1 scores in
     that many processes (same output, byte for byte) unless the file is too small to gain.
+    `model` adds the learned layer (score_learned): its flag, `probability` and terms.
     """
     check_readable(path)
     now = now or utcnow()
     fmt = detect_format(path)
     run = ScoreRun(path, out, brand_handles, quarantine, warn, now)
+    if model is not None:
+        from responders.cli.score_learned import LearnedHook
+
+        run.learned = LearnedHook(model, brand_handles)
     if workers > 1:
         from responders.cli import score_parallel
 
@@ -124,6 +131,12 @@ def score_command(
         metavar="N",
         help="Processes to score with: a number, or auto (one per usable CPU). Same output.",
     ),
+    model_option: str | None = typer.Option(
+        None,
+        "--model",
+        metavar="MODEL",
+        help="A model from `makegood train` (or `default`): adds probability and learned terms.",
+    ),
 ) -> None:
     """Score a JSONL or CSV file of mentions: one JSON result per input row, in order."""
     from responders.cli.score_parallel import parse_workers
@@ -133,6 +146,15 @@ def score_command(
     except ValueError:
         raise _fail(f"--workers: expected a number >= 1 or auto, got {workers_option!r}") from None
     handles = tuple(h for h in brand_handle if h.strip())
+    model = None
+    if model_option is not None:
+        from monitor.learned import ModelFileError
+        from responders.cli.score_learned import model_from_option
+
+        try:
+            model = model_from_option(model_option)
+        except ModelFileError as exc:
+            raise _fail(f"--model: {exc}") from None
     problem = overwrite_problem(input_path, output, quarantine)
     if problem:
         raise _fail(problem)
@@ -177,6 +199,7 @@ def score_command(
                 warn=lambda message: typer.echo(f"warning: {message}", err=True),
                 progress=progress,
                 workers=workers,
+                model=model,
             )
         except InputFileError as exc:
             raise _fail(str(exc)) from None

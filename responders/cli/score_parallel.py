@@ -69,9 +69,11 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(
-    path: Path, brand_handles: tuple[str, ...], now: datetime, quarantine: bool
+    path: Path, brand_handles: tuple[str, ...], now: datetime, quarantine: bool, learned: Any = None
 ) -> None:
-    _STATE.update(path=path, brand_handles=brand_handles, now=now, quarantine=quarantine)
+    _STATE.update(
+        path=path, brand_handles=brand_handles, now=now, quarantine=quarantine, learned=learned
+    )
     # Ctrl-C is the parent's to handle (it stops the pool): no traceback from every worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The scoring tables inherited from the parent never become garbage: keep the collector
@@ -88,6 +90,7 @@ def _score_chunk(kind: str, payload: Any, start: int) -> ChunkResult:
         _STATE["path"], out, _STATE["brand_handles"], quarantine, warnings.append, _STATE["now"]
     )
     run.warn_limit = sys.maxsize  # the parent knows how many came before and applies the cap
+    run.learned = _STATE.get("learned")
     if kind == "jsonl":
         score_jsonl_lines(run, io.BytesIO(payload), start, None)
     else:
@@ -145,7 +148,7 @@ def score_parallel(
     pool: Pool = _context().Pool(
         workers,
         initializer=_init_worker,
-        initargs=(run.path, run.brand_handles, run.now, run.quarantine is not None),
+        initargs=(run.path, run.brand_handles, run.now, run.quarantine is not None, run.learned),
     )
     pending: deque[tuple[AsyncResult[ChunkResult], int]] = deque()
     limit = workers * IN_FLIGHT_PER_WORKER

@@ -184,6 +184,8 @@ class ScoreRun:
         self.stats = ScoreStats()
         self.lines: list[str] = []
         self.warn_limit = MAX_WARNINGS  # a worker of a parallel run warns of all; the parent caps
+        # `--model`: (data, id, Score) -> (flagged, line), see score_learned.LearnedHook.
+        self.learned: Callable[[dict[str, Any], Any, Score], tuple[bool, str]] | None = None
 
     def flush(self) -> None:
         """Write the gathered result lines to `out`."""
@@ -195,8 +197,13 @@ class ScoreRun:
     def scored(self, data: dict[str, Any], number: int, score: Score) -> None:
         """Count and keep the result line of a scored row."""
         self.stats.scored += 1
-        self.stats.flagged += score.flagged
-        self.lines.append(result_line(output_id(data, number), score))
+        if self.learned is not None:
+            flagged, line = self.learned(data, output_id(data, number), score)
+            self.stats.flagged += flagged
+            self.lines.append(line)
+        else:
+            self.stats.flagged += score.flagged
+            self.lines.append(result_line(output_id(data, number), score))
         if len(self.lines) >= WRITE_EVERY:
             self.flush()
 
