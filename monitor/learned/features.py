@@ -7,6 +7,7 @@ model's vocabularies), so a model scores exactly what it was trained on.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -70,7 +71,7 @@ def word_ngrams(text: str) -> list[str]:
     """Word 1- and 2-grams of `text` (raw text; cleaned here)."""
     tokens = words(clean(text))
     grams = list(tokens)
-    grams.extend(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    grams.extend(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     return grams
 
 
