@@ -75,31 +75,43 @@ def word_ngrams(text: str) -> list[str]:
     return grams
 
 
-def char_ngrams_by_word(text: str) -> Iterator[tuple[str, list[str]]]:
-    """(word, its character 2..5-grams padded with spaces) for each whitespace word.
+def char_words(text: str) -> list[str]:
+    """The whitespace words of cleaned text, as the `char_wb` analyzer splits them."""
+    return _SPACE.sub(" ", clean(text)).split()
 
-    The grams are scikit-learn's `char_wb` analyzer's; keeping the word lets an explanation
-    name the word a character pattern came from instead of a fragment like 'aitin'.
-    """
+
+def word_char_ngrams(word: str) -> list[str]:
+    """The character 2..5-grams of one word padded with spaces (scikit-learn's `char_wb`)."""
     low, high = CHAR_NGRAMS
-    for word in _SPACE.sub(" ", clean(text)).split():
-        padded = f" {word} "
-        size = len(padded)
-        grams: list[str] = []
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(padded[offset : offset + n])
-            while offset + n < size:
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:  # the word is shorter than n: longer grams would repeat it
-                break
-        yield word.strip(".,!?;:\"'()[]"), grams
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if size <= n:  # the word is no longer than n: longer grams would repeat it
+            grams.append(padded)
+            break
+        grams.extend([padded[i : i + n] for i in range(size - n + 1)])
+    return grams
+
+
+def display_word(word: str) -> str:
+    """A whitespace word without the punctuation around it, for an explanation."""
+    return word.strip(".,!?;:\"'()[]")
+
+
+def char_ngrams_by_word(text: str) -> Iterator[tuple[str, list[str]]]:
+    """(word, its character n-grams) for each whitespace word of `text`.
+
+    Keeping the word lets an explanation name the word a character pattern came from instead
+    of a fragment like 'aitin'.
+    """
+    for word in char_words(text):
+        yield display_word(word), word_char_ngrams(word)
 
 
 def char_ngrams(text: str) -> list[str]:
     """All character n-grams of `text` (the training analyzer)."""
-    return [g for _word, grams in char_ngrams_by_word(text) for g in grams]
+    return [g for word in char_words(text) for g in word_char_ngrams(word)]
 
 
 def rule_features(
@@ -142,7 +154,10 @@ __all__ = [
     "WORD_NGRAMS",
     "char_ngrams",
     "char_ngrams_by_word",
+    "char_words",
     "clean",
+    "display_word",
     "rule_features",
+    "word_char_ngrams",
     "word_ngrams",
 ]

@@ -54,7 +54,7 @@ def judge_with_model(
     model: LearnedModel, text: str, score: Score, brand_handles: tuple[str, ...] = ()
 ) -> Judged:
     """The model's verdict on a post the rules scored as `score`, and the final flag."""
-    verdict = model.verdict(text, features_of(text, score, brand_handles))
+    verdict = model.verdict(text, features_of(text, score, brand_handles), explain=score.flagged)
     flagged = verdict.flagged or (score.flagged and score.category == "safety")
     return Judged(score, verdict, flagged)
 

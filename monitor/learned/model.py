@@ -14,10 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from monitor.learned.features import RULE_FEATURES, char_ngrams_by_word, word_ngrams
+from monitor.learned.features import (
+    RULE_FEATURES,
+    char_words,
+    display_word,
+    word_char_ngrams,
+    word_ngrams,
+)
 
 FORMAT = "makegood-learned-model"
 FORMAT_VERSION = 1
+CACHE_WORDS = 200_000  # words whose known character n-grams are remembered (a few tens of MB)
 
 
 class ModelFileError(Exception):
@@ -30,14 +37,30 @@ class TermTable:
 
     weights: dict[str, tuple[float, float]]
 
-    def contributions(self, grams: list[str]) -> dict[str, float]:
-        """Each known gram's share of the decision (tf-idf value x coefficient)."""
-        counts = Counter(g for g in grams if g in self.weights)
+    def logit(self, grams: list[str]) -> float:
+        """This table's part of the logit for `grams` (all in the vocabulary)."""
+        weights, log = self.weights, math.log
+        squares = dot = 0.0
+        for g, n in Counter(grams).items():
+            idf, coef = weights[g]
+            v = idf if n == 1 else (1.0 + log(n)) * idf
+            squares += v * v
+            dot += v * coef
+        return dot / math.sqrt(squares) if squares else 0.0
+
+    def contributions(self, grams: list[str]) -> dict[str, tuple[float, int]]:
+        """Each known gram's share of the decision (tf-idf value x coefficient), and its count."""
+        weights = self.weights
+        counts = {g: n for g, n in Counter(grams).items() if g in weights}
         if not counts:
             return {}
-        values = {g: (1.0 + math.log(n)) * self.weights[g][0] for g, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in values.values()))
-        return {g: v / norm * self.weights[g][1] for g, v in values.items()}
+        log = math.log
+        values = {
+            g: (weights[g], weights[g][0] if n == 1 else (1.0 + log(n)) * weights[g][0])
+            for g, n in counts.items()
+        }
+        norm = math.sqrt(sum(v * v for _w, v in values.values()))
+        return {g: (v / norm * w[1], counts[g]) for g, (w, v) in values.items()}
 
 
 @dataclass(frozen=True)
@@ -64,42 +87,73 @@ class LearnedModel:
     intercept: float
     threshold: float = 0.5
     training: dict[str, Any] = field(default_factory=dict)
+    # word -> its character n-grams that are in the vocabulary: words repeat from post to post,
+    # and slicing and looking up ~20 grams a word is most of the cost of scoring.
+    _known: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
-    def verdict(self, text: str, rules: list[float], top: int = 3) -> Verdict:
+    def verdict(
+        self, text: str, rules: list[float], top: int = 3, explain: bool = False
+    ) -> Verdict:
         """The probability that `text` is a post to flag, with the `top` terms behind it.
 
-        Character n-grams are credited to the word they came from, split evenly over the
-        word's occurrences, so explanations read as words ("'waiting' +0.8").
+        The terms are worked out for a flag, or when `explain` (a post the rules flag and the
+        model may not: why not). Character n-grams are credited to the word they came from,
+        split evenly over the gram's occurrences, so explanations read as words
+        ("'waiting' +0.8").
         """
-        pushes: Counter[str] = Counter()
-        for gram, value in self.words.contributions(word_ngrams(text)).items():
-            pushes[f"'{gram}'"] += value
-        owners: dict[str, list[str]] = {}
-        grams: list[str] = []
-        for word, word_grams in char_ngrams_by_word(text):
-            grams.extend(word_grams)
-            for g in word_grams:
-                owners.setdefault(g, []).append(word)
-        for gram, value in self.chars.contributions(grams).items():
-            who = owners[gram]
-            for word in who:
-                pushes[f"'{word}'"] += value / len(who)
-        for name, x, mean, scale, coef in zip(
-            RULE_FEATURES, rules, self.rule_mean, self.rule_scale, self.rule_coef, strict=True
-        ):
-            value = (x - mean) / scale * coef
-            if value:
-                pushes[f"rule {name}"] += value
-        logit = self.intercept + sum(pushes.values())
+        vocabulary = self.words.weights
+        word_grams = [g for g in word_ngrams(text) if g in vocabulary]
+        known, vocabulary = self._known, self.chars.weights
+        by_word: list[tuple[str, tuple[str, ...]]] = []
+        for word in char_words(text):
+            grams = known.get(word)
+            if grams is None:
+                grams = tuple(g for g in word_char_ngrams(word) if g in vocabulary)
+                if len(known) < CACHE_WORDS:
+                    known[word] = grams
+            by_word.append((word, grams))
+        char_grams = [g for _w, grams in by_word for g in grams]
+        rule_pushes = [
+            (name, (x - mean) / scale * coef)
+            for name, x, mean, scale, coef in zip(
+                RULE_FEATURES, rules, self.rule_mean, self.rule_scale, self.rule_coef, strict=True
+            )
+        ]
+        logit = (
+            self.intercept
+            + self.words.logit(word_grams)
+            + self.chars.logit(char_grams)
+            + sum(v for _n, v in rule_pushes)
+        )
         probability = 1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0
         flagged = probability >= self.threshold
+        if not (flagged or explain):
+            return Verdict(probability, flagged, ())
+        pushes: dict[str, float] = {}
+        for gram, (value, _n) in self.words.contributions(word_grams).items():
+            key = f"'{gram}'"
+            pushes[key] = pushes.get(key, 0.0) + value
+        chars = self.chars.contributions(char_grams)
+        for word, grams in by_word:
+            share = 0.0
+            for g in grams:
+                found = chars[g]
+                share += found[0] / found[1]
+            if share:
+                key = f"'{display_word(word)}'"
+                pushes[key] = pushes.get(key, 0.0) + share
         sign = 1.0 if flagged else -1.0
-        ranked = sorted(
-            ((k, v) for k, v in pushes.items() if v * sign > 0), key=lambda kv: -kv[1] * sign
+
+        def toward(items: list[tuple[str, float]], n: int) -> tuple[tuple[str, float], ...]:
+            pushed = [kv for kv in items if kv[1] * sign > 0]
+            return tuple(sorted(pushed, key=lambda kv: -kv[1] * sign)[:n])
+
+        return Verdict(
+            probability,
+            flagged,
+            toward(list(pushes.items()), top),
+            toward([(f"rule {n}", v) for n, v in rule_pushes], 1),
         )
-        terms = [kv for kv in ranked if not kv[0].startswith("rule ")][:top]
-        rules = [kv for kv in ranked if kv[0].startswith("rule ")][:1]
-        return Verdict(probability, flagged, tuple(terms), tuple(rules))
 
     # --- files -------------------------------------------------------------------------------
 
