@@ -7,6 +7,8 @@ rest of the file is scored. Nothing but results goes to stdout; the progress bar
 only) and warnings go to stderr. The input is streamed: memory stays flat as it grows.
 `--workers N` (default auto: one process per usable CPU) scores big files in N processes
 with the same output, byte for byte (see score_parallel); the row loops are in score_run.
+`--model MODEL` (a `makegood train` file, or `default`) adds the learned layer: the model's
+flag and `probability`, and reasons naming the learned terms (see score_learned).
 
 Exit codes: 0 every row scored; 1 some rows rejected (each still has its line); 2 the file as
 a whole unreadable (missing, empty, binary, no text column) or bad arguments, such as `-o` or
