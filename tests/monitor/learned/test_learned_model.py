@@ -167,3 +167,15 @@ def test_character_ngrams_are_scikit_learns_char_wb():
     ours = sorted(char_ngrams(text))
     theirs = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()(text)
     assert ours == sorted(theirs)
+
+
+def test_a_safety_flag_of_the_rules_stays_whatever_the_model_says():
+    calm = [("the charger works fine", 0), ("charger arrived fine", 0), ("late charger", 1)]
+    texts, labels = zip(*(calm * 3), strict=True)
+    model = fit(list(texts), list(labels))
+    text = "the charger caught fire and burned my hand"
+    assert score_text(text).category == "safety"
+    result = judged(model, text)
+    assert not result.verdict.flagged  # the model, seeing no fire in training, would not
+    assert result.flagged
+    assert "kept flagged: the rules see a safety matter" in result.reasons
