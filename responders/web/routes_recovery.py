@@ -80,7 +80,8 @@ def report_page(
     # A day given as the end means "up to the end of that day".
     stop = min(until + timedelta(days=1), now) if until else now
     start = stop - timedelta(days=days)
-    report = load_report(session, brand or None, start, stop, _threshold(settings, brand), now)
+    threshold = _threshold(settings, brand)
+    report = load_report(session, brand or None, start, stop, threshold, now, settings.calendar_for)
     context: dict[str, Any] = {
         "report": report,
         "brands": brands,
@@ -107,9 +108,9 @@ def cases_csv(
     settings = settings_of(request)
     if brand and settings.find_brand(brand) is None:
         raise HTTPException(400, f"brand: no brand {brand[:60]!r} in the configuration")
-    rows = case_rows(
-        session, brand or None, parse_day(since, "since"), None, _threshold(settings, brand)
-    )
+    since_day = parse_day(since, "since")
+    threshold = _threshold(settings, brand)
+    rows = case_rows(session, brand or None, since_day, None, threshold, settings.calendar_for)
     out = io.StringIO()
     write_csv(rows, out)
     stamp = utcnow().strftime("%Y%m%d")
