@@ -72,6 +72,16 @@ def recipients_for(settings: Settings, brand: str) -> list[str]:
     return list(own or settings.alerts.recipients)
 
 
+def addressees(session: Session, alert: m.Alert) -> list[str]:
+    """Who an alert goes to instead of the team: an SLA warning's assignee (if they have an
+    e-mail address); [] means the team."""
+    if alert.kind != "sla_warning" or not alert.case_id:
+        return []
+    case = session.get(m.RecoveryCase, alert.case_id)
+    user = session.get(m.User, case.assignee_id) if case and case.assignee_id else None
+    return [user.email] if user and user.active and user.email else []
+
+
 def message_id(key: str, sender: str) -> str:
     """A stable Message-ID for an alert, so a resend after a crash is recognisably the same mail."""
     domain = sender.rpartition("@")[2] or "makegood.invalid"
@@ -128,6 +138,8 @@ def subject_of(session: Session, alert: m.Alert) -> str:
         return f"[{alert.brand}] CRISIS: {what}" + (f" (#{incident.id})" if incident else "")
     if alert.kind == "channel_down":
         return f"[{alert.brand}] Channel down: {alert.data.get('channel', '')}"
+    if alert.kind == "sla_warning" and alert.case_id:
+        return f"[{alert.brand}] SLA about to breach: case #{alert.case_id}"
     return f"[{alert.brand}] {alert.kind} alert"
 
 
@@ -265,15 +277,19 @@ def queue_brand_alerts(
             run.held.append(alert.id)
             continue
         context = alert_context(session, settings, alert)
-        context["held"] = [_held_line(session, settings, h) for h in held]
-        ids = [alert.id] + [h.id for h in held]
+        # A message to one person (an SLA warning's assignee) carries no held team alerts.
+        own = addressees(session, alert)
+        carried = [] if own else held
+        context["held"] = [_held_line(session, settings, h) for h in carried]
+        ids = [alert.id] + [h.id for h in carried]
         outbox_id = _enqueue_message(
-            session, settings, alert.dedupe_key, context, recipients, ids, now
+            session, settings, alert.dedupe_key, context, own or recipients, ids, now
         )
         _mark_queued(alert, outbox_id, run.queued)
-        for h in held:
+        for h in carried:
             _mark_queued(h, outbox_id, run.summarised)
-        held = []
+        if not own:
+            held = []
         run.messages.append(outbox_id)
         budget -= 1
     if held and budget > 0:
