@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -64,6 +64,9 @@ class WorkCalendar:
     zone: ZoneInfo
     week: tuple[tuple[Span, ...], ...]
     holidays: frozenset[date] = frozenset()
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -77,7 +80,7 @@ class WorkCalendar:
         day = since.astimezone(self.zone).date() - timedelta(days=1)
         current: tuple[datetime, datetime] | None = None
         while True:
-            for start, end in self._day(day):
+            for start, end in _day_instants(self, day):
                 if end <= since:
                     continue
                 if current is not None and start <= current[1]:
@@ -88,18 +91,25 @@ class WorkCalendar:
                 current = (start, end)
             day += timedelta(days=1)
 
-    def _day(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The instants of the ranges that start on local date `day` (none on a holiday)."""
-        if day in self.holidays:
-            return []
-        midnight = datetime.combine(day, time(0))
-        out = []
-        for start, end in self.week[day.weekday()]:
-            local_start = _local(midnight, start, self.zone)
-            local_end = _local(midnight, end, self.zone)
-            if local_end > local_start:  # a DST gap can swallow a short range whole
-                out.append((local_start, local_end))
-        return out
+
+def _day_instants(calendar: WorkCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    """The instants of the ranges that start on local date `day` (none on a holiday)."""
+    # The queue reads the clocks of 50 cases a page with one calendar: the days repeat.
+    cached = calendar._days.get(day)
+    if cached is not None:
+        return cached
+    if day in calendar.holidays:
+        calendar._days[day] = ()
+        return ()
+    midnight = datetime.combine(day, time(0))
+    out = []
+    for start, end in calendar.week[day.weekday()]:
+        local_start = _local(midnight, start, calendar.zone)
+        local_end = _local(midnight, end, calendar.zone)
+        if local_end > local_start:  # a DST gap can swallow a short range whole
+            out.append((local_start, local_end))
+    calendar._days[day] = tuple(out)
+    return calendar._days[day]
 
 
 def _local(midnight: datetime, minutes: int, zone: ZoneInfo) -> datetime:
