@@ -201,7 +201,7 @@ class BusinessHoursSettings(_Strict):
     @field_validator(*WEEKDAYS)
     @classmethod
     def _ranges(cls, value: DayHours) -> DayHours:
-        if value != "" and value != []:
+        if value:  # "" and [] are a closed day
             parse_ranges(value)
         return value
 

@@ -20,7 +20,13 @@ from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.cases import lifecycle
 from responders.cases.periods import parse_when
-from responders.cases.reports import case_rows, load_report, period_cases, write_csv
+from responders.cases.reports import (
+    business_minutes,
+    case_rows,
+    load_report,
+    period_cases,
+    write_csv,
+)
 from responders.outbox.replies import record_manual_reply
 from responders.results import Result
 from responders.staff.access import APPROVER, CONFLICT, RESPONDER, can
@@ -182,6 +188,8 @@ def recovery_page(
     threshold = _threshold(settings, case.brand)
     brand = settings.find_brand(case.brand)
     busy = in_flight_drafts(session, [d.id for d in drafts if d.state in RECORDABLE_STATES])
+    calendar = settings.calendar_for(case.brand)
+    worked = business_minutes(calendar, case.opened_at, case.first_response_at)
     context: dict[str, Any] = {
         "case": case,
         "mention": mention,
@@ -195,6 +203,8 @@ def recovery_page(
         "outcomes": lifecycle.OUTCOMES,
         "root_cause_optional": lifecycle.ROOT_CAUSE_OPTIONAL,
         "response_minutes": lifecycle.response_minutes(case),
+        # In the brand's working hours (None without hours: the wall-clock figure says it all).
+        "business_minutes": worked if calendar else None,
         "sla_met": lifecycle.sla_met(case),
         "threshold": threshold,
         "won_back": lifecycle.won_back(case, threshold),

@@ -104,3 +104,13 @@ def test_the_report_page_shows_both_response_times(
     assert re.search(r'id="median">3880 min<', html)
     assert re.search(r'id="median-business">40 min<', html)
     assert re.search(r'id="p90-business">40 min<', html)
+
+
+def test_the_case_panel_gives_the_first_response_in_working_hours_too(
+    client_for: Callable[[str], TestClient], factory: sessionmaker[Session], case_id: int
+) -> None:
+    answer_on_monday(factory, case_id)
+    html = client_for("vera").get(f"/cases/{case_id}/recovery").text
+    cell = re.search(r'id="first-response">(.*?)</td>', html, re.S)
+    assert cell is not None
+    assert cell.group(1) == "2026-11-16 08:30 UTC (3880 min; 40 in working hours)"
