@@ -264,7 +264,9 @@ def queue_brand_alerts(
     if not pending:
         return run
     recipients = recipients_for(settings, brand.name)
-    if not recipients:
+    # An SLA warning for an assignee needs no team list; every other alert waits for one.
+    personal = {a.id: addressees(session, a) for a in pending if a.state == "new"}
+    if not recipients and not any(personal.values()):
         log.warning("brand %s has %d alerts but no recipients configured", brand.name, len(pending))
         return run
     cfg = settings.alerts
@@ -272,13 +274,15 @@ def queue_brand_alerts(
     budget = 0 if quiet else max(cfg.max_per_hour - _sent_last_hour(session, brand.name, now), 0)
     held = [a for a in pending if a.state == "held"]
     for alert in (a for a in pending if a.state == "new"):
+        own = personal[alert.id]
+        if not (own or recipients):
+            continue  # stays new until the brand has alert recipients
         if budget <= 0:
             alert.state = "held"
             run.held.append(alert.id)
             continue
         context = alert_context(session, settings, alert)
         # A message to one person (an SLA warning's assignee) carries no held team alerts.
-        own = addressees(session, alert)
         carried = [] if own else held
         context["held"] = [_held_line(session, settings, h) for h in carried]
         ids = [alert.id] + [h.id for h in carried]
@@ -292,7 +296,7 @@ def queue_brand_alerts(
             held = []
         run.messages.append(outbox_id)
         budget -= 1
-    if held and budget > 0:
+    if held and budget > 0 and recipients:
         # Nothing new to carry them: one summary message of what was held.
         context = {
             "kind": "summary",

@@ -170,6 +170,29 @@ def test_the_warning_mail_goes_to_the_assignee_else_the_team(
     assert len(server.mails()) == 2  # the warning went out once
 
 
+def test_an_assignees_warning_goes_out_even_when_the_brand_has_no_team_list(
+    db_url: str, tmp_path: Path, factory: sessionmaker[Session]
+) -> None:
+    with smtp_server() as server:
+        base = hours_settings(db_url, tmp_path, server)
+        settings = make_settings(
+            db_url,
+            tmp_path,
+            smtp=base.smtp.model_dump(),
+            alerts={**base.alerts.model_dump(), "recipients": []},
+            brands=[base.brands[0].model_dump()],
+        )
+        [case_id] = ingest(settings, factory, [complaint(1, POSTED)], POSTED).cases_opened
+        assign(factory, case_id, "rob@kettlebird.example")
+        mail_warnings(settings, factory, WARN)
+        [mail] = server.wait_for(1)
+    assert mail.rcpt_tos == ["rob@kettlebird.example"]
+    assert "SLA about to breach" in subject(mail.message)
+    with factory() as session:  # the team's severity alert waits for a recipient list
+        states = dict(session.execute(select(m.Alert.kind, m.Alert.state)).tuples().all())
+    assert states == {"severity": "new", "sla_warning": "queued"}
+
+
 def test_the_alerts_job_raises_and_mails_the_warning_once(
     db_url: str, tmp_path: Path, factory: sessionmaker[Session]
 ) -> None:
