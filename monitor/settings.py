@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from monitor.business_time import WEEKDAYS, WorkCalendar, parse_ranges
 
 DEFAULT_CONFIG = Path("config/makegood.example.toml")
 CONFIG_ENV = "MAKEGOOD_CONFIG"
@@ -74,6 +77,17 @@ class SmtpSettings(_Strict):
         return os.environ.get(self.password_env, "")
 
 
+def _check_timezone(value: str) -> str:
+    """The IANA zone name unchanged, or ValueError naming what is wrong."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
+        raise ValueError(
+            f"unknown time zone {value!r} (an IANA name, e.g. Europe/Berlin)"
+        ) from None
+    return value
+
+
 class AlertSettings(_Strict):
     """Who gets alert e-mails, when, and how many."""
 
@@ -112,13 +126,7 @@ class AlertSettings(_Strict):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
-            raise ValueError(
-                f"unknown time zone {value!r} (an IANA name, e.g. Europe/Berlin)"
-            ) from None
-        return value
+        return _check_timezone(value)
 
 
 class SpikeSettings(_Strict):
@@ -234,6 +242,59 @@ class SlaSettings(_Strict):
         return int(getattr(self, severity, self.low)) if severity != "none" else self.low
 
 
+DayHours = str | list[str]
+_DAY_HELP = (
+    'working hours that day, e.g. "09:00-17:30" or ["09:00-12:00", "13:00-17:30"]; absent = closed'
+)
+
+
+class BusinessHoursSettings(_Strict):
+    """A brand's working week: SLA clocks count only these hours (monitor.business_time)."""
+
+    timezone: str = Field(
+        "", description="IANA time zone of the hours and holidays; empty = [alerts] timezone"
+    )
+    mon: DayHours = Field("", description=_DAY_HELP)
+    tue: DayHours = Field("", description=_DAY_HELP)
+    wed: DayHours = Field("", description=_DAY_HELP)
+    thu: DayHours = Field("", description=_DAY_HELP)
+    fri: DayHours = Field("", description=_DAY_HELP)
+    sat: DayHours = Field("", description=_DAY_HELP)
+    sun: DayHours = Field("", description=_DAY_HELP)
+    holidays: list[date] = Field(
+        [],
+        description='closed local dates (ISO), e.g. ["2026-12-25"]; closes ranges starting then',
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return _check_timezone(value) if value else value
+
+    @field_validator(*WEEKDAYS)
+    @classmethod
+    def _ranges(cls, value: DayHours) -> DayHours:
+        if value:  # "" and [] are a closed day
+            parse_ranges(value)
+        return value
+
+    @model_validator(mode="after")
+    def _some_day_open(self) -> BusinessHoursSettings:
+        if not any(getattr(self, day) for day in WEEKDAYS):
+            raise ValueError(
+                'no working hours on any day (set e.g. mon = "09:00-17:30", or drop [brands.hours])'
+            )
+        return self
+
+    def calendar(self, default_timezone: str) -> WorkCalendar:
+        """The calendar these hours describe (zone: their own, else `default_timezone`)."""
+        week = tuple(
+            parse_ranges(getattr(self, day)) if getattr(self, day) else () for day in WEEKDAYS
+        )
+        zone = ZoneInfo(self.timezone or default_timezone)
+        return WorkCalendar(zone, week, frozenset(self.holidays))
+
+
 class ChannelSettings(BaseModel):
     """One source for a brand. `type` picks the source module; other keys are its options."""
 
@@ -292,6 +353,15 @@ class BrandSettings(_Strict):
     alert_recipients: list[str] = Field(
         [], description="This brand's alert mail goes here instead of alerts.recipients."
     )
+    hours: BusinessHoursSettings | None = Field(
+        None, description="Working hours, time zone and holidays; absent: the clock never stops."
+    )
+    sla_warning_share: float = Field(
+        0.8,
+        gt=0,
+        lt=1,
+        description="Share of the SLA after which an unanswered case raises an sla_warning alert.",
+    )
     channels: list[ChannelSettings] = Field([], description="Where the brand is listened for.")
 
     @model_validator(mode="after")
@@ -335,6 +405,13 @@ class Settings(_Strict):
         """The brand of that name, or None."""
         return next((brand for brand in self.brands if brand.name == name), None)
 
+    def calendar_for(self, brand: str) -> WorkCalendar | None:
+        """The brand's working calendar, or None (unknown brand or no hours: wall-clock SLA)."""
+        found = self.find_brand(brand)
+        if found is None or found.hours is None:
+            return None
+        return found.hours.calendar(self.alerts.timezone)
+
 
 def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     """Render a pydantic error location as a TOML key path, naming brands by name."""
@@ -342,7 +419,8 @@ def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     node: Any = data
     for item in loc:
         if isinstance(item, int):
-            name = node[item].get("name") if isinstance(node, list) and item < len(node) else None
+            entry = node[item] if isinstance(node, list) and item < len(node) else None
+            name = entry.get("name") if isinstance(entry, dict) else None
             parts[-1] = f"{parts[-1]}[{item}]" + (f" ({name})" if isinstance(name, str) else "")
         else:
             parts.append(str(item))

@@ -288,8 +288,9 @@ class Pipeline:
             try:
                 with session.begin_nested():
                     case = writes.open_case(
-                        session, brand.name, mention, mention_id, author_id, score, sla
-                    )
+                        session, brand.name, mention, mention_id, author_id, score, sla,
+                        self.settings.calendar_for(brand.name),
+                    )  # fmt: skip
                 report.cases_opened.append(case.id)
             except IntegrityError:
                 # Another worker opened this author's case a moment ago: attach to theirs.

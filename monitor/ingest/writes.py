@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from monitor import business_time
+from monitor.business_time import WorkCalendar
 from monitor.health import is_down
 from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.scoring import Score, severity_rank
@@ -156,8 +158,12 @@ def open_case(
     author_id: int,
     score: Score,
     sla_minutes: int,
+    calendar: WorkCalendar | None = None,
 ) -> m.RecoveryCase:
-    """Open a recovery case for a flagged mention; the response clock starts at the post."""
+    """Open a recovery case for a flagged mention; the response clock starts at the post.
+
+    With the brand's working `calendar` the SLA counts working time only (monitor.business_time).
+    """
     opened_at = mention.created_at or utcnow()
     case = m.RecoveryCase(
         brand=brand,
@@ -169,7 +175,7 @@ def open_case(
         severity_rank=severity_rank(score.severity),
         category=score.category,
         opened_at=opened_at,
-        sla_due_at=opened_at + timedelta(minutes=sla_minutes),
+        sla_due_at=business_time.due(calendar, opened_at, timedelta(minutes=sla_minutes)),
         complaint_sentiment=score.sentiment,
     )
     session.add(case)

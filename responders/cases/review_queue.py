@@ -8,6 +8,7 @@ ix_recovery_cases_active_queue; one status uses ix_recovery_cases_queue.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -17,6 +18,8 @@ from urllib.parse import urlencode
 from sqlalchemy import Select, and_, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from monitor import business_time
+from monitor.business_time import WorkCalendar
 from monitor.mention import utcnow
 from monitor.scoring import SEVERITIES
 from monitor.storage import models as m
@@ -180,9 +183,11 @@ class QueueRow:
     url: str
     followers: int
     assignee: str
-    waiting: timedelta  # since the complaint was posted (the response clock)
+    waiting: timedelta  # the response clock since the post: working time when hours are set
     due_in: timedelta | None  # until the SLA (negative when overdue); None without an SLA
     overdue: bool  # past the SLA with no first response yet
+    due_at: datetime | None = None  # the SLA's due instant (working hours already counted in)
+    business: bool = False  # the brand has working hours: `waiting` counts only those
 
     @classmethod
     def build(
@@ -194,8 +199,9 @@ class QueueRow:
         followers: int,
         assignee: str,
         now: datetime,
+        calendar: WorkCalendar | None = None,
     ) -> QueueRow:
-        """A row with its clock read at `now`."""
+        """A row with its clock read at `now` (in the brand's working time, if it has hours)."""
         due = case.sla_due_at
         return cls(
             case,
@@ -204,9 +210,11 @@ class QueueRow:
             url,
             followers,
             assignee,
-            waiting=now - case.opened_at,
+            waiting=business_time.working_time(calendar, case.opened_at, now),
             due_in=due - now if due else None,
             overdue=bool(due and case.first_response_at is None and due < now),
+            due_at=due,
+            business=calendar is not None,
         )
 
 
@@ -306,9 +314,15 @@ def queue_page(
     after: Cursor | None = None,
     limit: int = PAGE_SIZE,
     now: datetime | None = None,
+    calendar_for: Callable[[str], WorkCalendar | None] | None = None,
 ) -> QueuePage:
-    """One page of the queue: most severe first, then the longest-waiting, then by id."""
+    """One page of the queue: most severe first, then the longest-waiting, then by id.
+
+    `calendar_for(brand)` gives a brand's working hours (Settings.calendar_for), so each row's
+    clock counts working time; without it every clock is wall-clock time.
+    """
     now = now or utcnow()
+    calendars: dict[str, WorkCalendar | None] = {}
     shape = _shape(flt)
     params = _params(flt)
     ranks = [params["rank"]] if flt.severity else list(range(MAX_RANK, -1, -1))
@@ -332,11 +346,10 @@ def queue_page(
     for row in fetched[:limit]:
         body, handle, url, followers, assignee = row[width:]
         case = CaseRow(*row[:width])
-        page.rows.append(
-            QueueRow.build(
-                case, body or "", handle or "", url or "", followers or 0, assignee or "", now
-            )
-        )
+        if case.brand not in calendars:
+            calendars[case.brand] = calendar_for(case.brand) if calendar_for else None
+        texts = (body or "", handle or "", url or "", followers or 0, assignee or "")
+        page.rows.append(QueueRow.build(case, *texts, now, calendars[case.brand]))
     page.complete = after is None and len(fetched) <= limit
     if len(fetched) > limit:
         last = page.rows[-1].case

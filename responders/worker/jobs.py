@@ -17,6 +17,7 @@ from monitor.mention import utcnow
 from responders.alerts.digest import queue_digests
 from responders.alerts.mail import queue_alerts
 from responders.cases import lifecycle
+from responders.cases.sla_warnings import raise_sla_warnings
 from responders.outbox.dispatch import SENDERS, process_due
 
 
@@ -58,7 +59,13 @@ def outbox_job(config_path: str) -> None:
 
 
 def alerts_job(config_path: str) -> None:
-    """Turn new and held alerts into e-mails and send them."""
+    """Raise the SLA warnings now due, then turn new and held alerts into e-mails and send them."""
+    ctx = context(config_path)
+    _leased(
+        config_path,
+        "sla_warnings",
+        lambda now: raise_sla_warnings(ctx.settings, ctx.factory, now),
+    )
     send_emails(config_path)
 
 
