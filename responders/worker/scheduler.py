@@ -20,7 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from monitor import leases
+from monitor import heartbeat, leases
 from monitor.jobs.context import context, forget_contexts, worker_id
 from monitor.mention import utcnow
 from monitor.settings import Settings
@@ -147,24 +147,35 @@ class Worker:
         self.scheduler.start(paused=True)
         specs = job_specs(self.settings, self.config_path)
         sync_jobs(self.scheduler, specs, self.settings.worker.jitter_seconds)
-        if is_sqlite(self.settings):
-            # The guard's heartbeat runs in memory: it belongs to this process, not the schedule.
-            self.scheduler.add_jobstore("memory", alias="local")
-            self.scheduler.add_job(
-                self._heartbeat,
-                IntervalTrigger(seconds=max(self.settings.worker.lease_seconds / 3, 1)),
-                id="heartbeat",
-                jobstore="local",
-            )
+        # The heartbeat runs in memory: it belongs to this process, not the shared schedule.
+        # It stamps this worker's row for /readyz and, on SQLite, renews the guard's lease.
+        self.scheduler.add_jobstore("memory", alias="local")
+        self.scheduler.add_job(
+            self._heartbeat,
+            IntervalTrigger(seconds=self._heartbeat_seconds()),
+            id="heartbeat",
+            jobstore="local",
+        )
+        self._heartbeat()  # ready at once, not one interval later
         self.scheduler.resume()
         log.info("worker %s started with %d jobs", self.owner, len(specs))
 
+    def _heartbeat_seconds(self) -> float:
+        """How often to beat: often enough for the SQLite lease and for /readyz's staleness."""
+        every = self.settings.health.worker_stale_seconds / 4
+        if is_sqlite(self.settings):
+            every = min(every, self.settings.worker.lease_seconds / 3)
+        return max(every, 1.0)
+
     def _heartbeat(self) -> None:
         ctx = context(self.config_path)
+        now = utcnow()
         with ctx.factory() as session, session.begin():
-            leases.renew(
-                session, SQLITE_LEASE, self.owner, self.settings.worker.lease_seconds, utcnow()
-            )
+            heartbeat.beat(session, self.owner, self.settings.health.worker_stale_seconds, now)
+            if is_sqlite(self.settings):
+                leases.renew(
+                    session, SQLITE_LEASE, self.owner, self.settings.worker.lease_seconds, now
+                )
 
     def stop(self) -> None:
         """Stop scheduling and wait for running jobs to finish their write, then let go."""
@@ -174,5 +185,6 @@ class Worker:
         ctx = context(self.config_path)
         with ctx.factory() as session, session.begin():
             leases.release(session, SQLITE_LEASE, self.owner, done=False)
+            heartbeat.forget(session, self.owner)
         forget_contexts()
         log.info("worker %s stopped", self.owner)
