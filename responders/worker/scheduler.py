@@ -16,6 +16,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -76,6 +77,21 @@ def job_specs(settings: Settings, config_path: str) -> list[JobSpec]:
     return specs
 
 
+class _Scheduler(BackgroundScheduler):
+    """A BackgroundScheduler that looks for due jobs no more once it is shut down.
+
+    APScheduler 3 checks for "stopped" only at the top of its loop: a wake-up landing just after
+    `shutdown()` still submits due jobs to the closed thread pool and logs a traceback. The check
+    is made under the job-store lock, the one `shutdown()` closes the executors under.
+    """
+
+    def _process_jobs(self) -> float | None:
+        with self._jobstores_lock:
+            if self.state == STATE_STOPPED:
+                return None
+            return super()._process_jobs()  # type: ignore[no-any-return]
+
+
 def build_scheduler(settings: Settings) -> BackgroundScheduler:
     """A background scheduler whose jobs persist in the application database."""
     engine = make_engine(settings.database_url)
@@ -85,7 +101,7 @@ def build_scheduler(settings: Settings) -> BackgroundScheduler:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('makegood:apscheduler'))"))
         store.jobs_t.create(conn, checkfirst=True)
-    return BackgroundScheduler(
+    return _Scheduler(
         jobstores={"default": store},
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={
