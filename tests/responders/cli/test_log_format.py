@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from typer.testing import CliRunner
 
+from responders.cli import app, load_commands
 from tests.conftest import ROOT, make_settings
 from tests.fakes.config import write_config
 from tests.responders.web.conftest import free_port
@@ -145,3 +147,10 @@ def test_poll_logs_json_lines_for_its_failures(db_url: str, tmp_path: Path) -> N
     [failure] = [e for e in json_lines("\n".join(lines)) if "failed (1 in a row)" in e["message"]]
     assert failure["channel"] == "Kettlebird:rss:news" and failure["brand"] == "Kettlebird"
     assert all(FEED_TOKEN not in line and URL_PASSWORD not in line for line in lines)
+
+
+def test_an_unknown_log_format_is_refused_by_name() -> None:
+    load_commands([])
+    result = CliRunner().invoke(app, ["poll", "--log-format", "xml"])
+    assert result.exit_code == 2
+    assert "--log-format: expected 'text' or 'json', got 'xml'" in result.output
