@@ -222,6 +222,39 @@ class WorkerSettings(_Strict):
     )
 
 
+class HealthSettings(_Strict):
+    """The operator's endpoints: /readyz's worker check and who may read /metrics."""
+
+    metrics_access: Literal["localhost", "token"] = Field(
+        "localhost",
+        description=(
+            "Who may read /metrics: 'localhost' (requests from 127.0.0.1 or ::1 only) or "
+            "'token' (an `Authorization: Bearer` header with the value of `metrics_token_env`)."
+        ),
+    )
+    metrics_token_env: str = Field(
+        "MAKEGOOD_METRICS_TOKEN",
+        description="The environment variable holding the /metrics bearer token (access 'token').",
+    )
+    worker_stale_seconds: int = Field(
+        120,
+        ge=4,
+        description=(
+            "/readyz fails when no worker's heartbeat is younger than this; workers beat "
+            "every quarter of it."
+        ),
+    )
+    require_worker: bool = Field(
+        True,
+        description="Whether /readyz checks the worker heartbeat (false when polling by cron).",
+    )
+
+    @property
+    def metrics_token(self) -> str:
+        """The /metrics bearer token from the environment (empty when unset)."""
+        return os.environ.get(self.metrics_token_env, "")
+
+
 class SlaSettings(_Strict):
     """Minutes to first response per severity (DESIGN.md: within the hour for high and critical)."""
 
@@ -387,6 +420,7 @@ class Settings(_Strict):
     spike: SpikeSettings = Field(SpikeSettings(), description="The spike watch.")
     worker: WorkerSettings = Field(WorkerSettings(), description="The background worker.")
     sla: SlaSettings = Field(SlaSettings(), description="Minutes to first response.")
+    health: HealthSettings = Field(HealthSettings(), description="/healthz, /readyz and /metrics.")
     brands: list[BrandSettings] = Field(min_length=1, description="The brands listened for.")
 
     @property

@@ -424,3 +424,21 @@ class ChannelGap(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# --- health and metrics (issue 15) --------------------------------------------------------------
+
+
+class PollStats(Base):
+    """Running totals of one channel's poll jobs, for /metrics: runs, failures, time, flagged."""
+
+    __tablename__ = "poll_stats"
+
+    channel_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    brand: Mapped[str] = mapped_column(String(100), default="")
+    runs: Mapped[int] = mapped_column(BigInteger, default=0)
+    failures: Mapped[int] = mapped_column(BigInteger, default=0)
+    seconds_total: Mapped[float] = mapped_column(Float, default=0.0)
+    last_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    mentions_flagged: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_run_at: Mapped[datetime | None]

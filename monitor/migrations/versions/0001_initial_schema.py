@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 13:41:08.226271
+Create Date: 2026-12-03 13:49:32.180370
 """
 
 from collections.abc import Sequence
@@ -116,6 +116,18 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_due", ["state", "next_attempt_at"], unique=False)
 
+    op.create_table(
+        "poll_stats",
+        sa.Column("channel_key", sa.String(length=200), nullable=False),
+        sa.Column("brand", sa.String(length=100), nullable=False),
+        sa.Column("runs", sa.BigInteger(), nullable=False),
+        sa.Column("failures", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_total", sa.Float(), nullable=False),
+        sa.Column("last_seconds", sa.Float(), nullable=False),
+        sa.Column("mentions_flagged", sa.BigInteger(), nullable=False),
+        sa.Column("last_run_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("channel_key", name=op.f("pk_poll_stats")),
+    )
     op.create_table(
         "quarantine",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -435,6 +447,7 @@ def downgrade() -> None:
     op.drop_table("users")
     op.drop_table("root_causes")
     op.drop_table("quarantine")
+    op.drop_table("poll_stats")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_due")
 
