@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.scoring.thresholds import is_negative
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
+from responders.alerts.chat import route_digest
 from responders.alerts.mail import EMAIL_MAX_ATTEMPTS, message_id, recipients_for, render
 from responders.cases.review_queue import overdue_where
 from responders.outbox.queue import enqueue
@@ -115,7 +116,7 @@ def queue_digest(
     """Queue today's digest for a brand once it is past digest_hour local time; the outbox id."""
     local = now.astimezone(ZoneInfo(settings.alerts.timezone))
     recipients = recipients_for(settings, brand.name)
-    if local.hour < settings.alerts.digest_hour or not recipients:
+    if local.hour < settings.alerts.digest_hour or not (recipients or settings.alerts.routes):
         return None
     day = local.date().isoformat()
     key = f"digest:{brand.name}:{day}"
@@ -123,6 +124,9 @@ def queue_digest(
         return None  # already queued today
     context = digest_context(settings, brand, figures(session, brand, now), day)
     text, html = render(settings.templates_dir, "digest", context)
+    route_digest(session, settings, brand, key, context["subject"], text, now)  # chat, if any
+    if not recipients:
+        return None
     payload = {
         "to": recipients,
         "subject": context["subject"],

@@ -23,6 +23,7 @@ from responders.web import (
     routes_incidents,
     routes_queue,
     routes_recovery,
+    routes_webhooks,
 )
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
 from responders.web.security import SecurityHeaders, secret_key
@@ -61,6 +62,7 @@ def create_app(
         routes_incidents,
         routes_dashboard,
         routes_admin,
+        routes_webhooks,
     )
     for module in routers:
         app.include_router(module.router)
