@@ -16,7 +16,7 @@ from responders.alerts.chat import route_alerts, route_wants
 from responders.alerts.digest import queue_digests
 from responders.outbox.dispatch import process_due
 from tests.conftest import make_settings
-from tests.fakes.http_server import FakeServer, Reply, json_reply, serving, server_error
+from tests.fakes.http_server import FakeServer, Reply, json_reply, server_error, serving
 from tests.fakes.pipeline import ingest
 from tests.responders.alerts.helpers import complaint
 
