@@ -159,9 +159,10 @@ def test_each_alert_goes_once_to_every_matching_route_and_never_to_the_others(
     route_and_send(settings, factory, NOW)
     route_and_send(settings, factory, NOW + timedelta(minutes=1))  # a second run adds nothing
     items = notify_items(factory)
-    assert sorted(i.payload["url_env"] for i in items) == ["MAKEGOOD_A_URL"] * 2 + [
-        "MAKEGOOD_B_URL"
-    ] * 2
+    assert (
+        sorted(i.payload["url_env"] for i in items)
+        == ["MAKEGOOD_A_URL"] * 2 + ["MAKEGOOD_B_URL"] * 2
+    )
     assert len(receiver.calls("/hook")) == 4
     with factory() as session:
         assert len(session.scalars(select(m.AlertRouting)).all()) == 2

@@ -1,4 +1,4 @@
-"""Outgoing webhooks against a real local receiver: signed bodies, event filters, retries, events."""
+"""Outgoing webhooks against a real local receiver: signatures, event filters, retries, events."""
 
 from __future__ import annotations
 
