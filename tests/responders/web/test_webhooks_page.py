@@ -1,4 +1,4 @@
-"""The webhooks admin page (admins only, CSRF, secret shown once, delivery log); the outbox panel."""
+"""The webhooks admin page (admins only, CSRF, secret shown once, delivery log); outbox panel."""
 
 from __future__ import annotations
 
