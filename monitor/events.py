@@ -31,7 +31,7 @@ EVENT_TYPES = (
     "case.closed",
     "incident.opened",
 )
-WEBHOOK_MAX_ATTEMPTS = 16  # back-off capped at an hour: a receiver down ~10 h loses nothing
+WEBHOOK_MAX_ATTEMPTS = 20  # back-off capped at an hour: tries spread over 6.5 to 13 hours
 
 
 class UnknownEvent(ValueError):

@@ -25,7 +25,7 @@ from responders.outbox.queue import enqueue
 
 log = logging.getLogger(__name__)
 
-NOTIFY_MAX_ATTEMPTS = 20  # back-off capped at an hour: a chat outage of ~14 h loses nothing
+NOTIFY_MAX_ATTEMPTS = 20  # back-off capped at an hour (with jitter): tries over 6.5 to 13 hours
 MAX_AGE = timedelta(days=1)  # older alerts found unrouted (routes just added) are not sent
 DEFAULT_SEVERITY = "high"  # alerts that carry no level of their own (e.g. a gap)
 BODY_LIMIT = 3500  # Slack cuts a message at 4000 characters; keep the link inside
