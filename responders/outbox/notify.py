@@ -23,6 +23,10 @@ from monitor.storage import models as m
 from responders.outbox.dispatch import SendOutcome
 
 REASON_LIMIT = 500
+# Apprise logs the service URL it posts to (a Slack or Teams URL carries its token in the path),
+# so its records never reach our handlers; its warnings are captured per send, masked, and kept
+# as the item's error instead.
+logging.getLogger("apprise").propagate = False
 
 
 def url_parts(url: str) -> set[str]:
@@ -34,6 +38,25 @@ def url_parts(url: str) -> set[str]:
     parts.update(unquote(p) for p in split.path.split("/") if len(p) >= 4)
     parts.update(p for p in split.netloc.split("@")[:-1] if p)
     return parts
+
+
+class _RouteUrlFilter(logging.Filter):
+    """Masks the route URLs sent to so far in urllib3's debug lines ("POST /hooks/TOKEN")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask(message, self.secrets)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_URL_FILTER = _RouteUrlFilter()
+logging.getLogger("urllib3.connectionpool").addFilter(_URL_FILTER)
 
 
 def failure_reason(captured: str, url: str) -> str:
@@ -55,6 +78,7 @@ def notify(payload: Mapping[str, object], env: Mapping[str, str]) -> SendOutcome
     if not url:
         # Retried: the variable may be set on the next deploy; say which one.
         return SendOutcome(ok=False, error=f"the variable {name} (this route's url_env) is not set")
+    _URL_FILTER.secrets |= url_parts(url)
     target = apprise.Apprise()
     if not target.add(url):
         return SendOutcome(

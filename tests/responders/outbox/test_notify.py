@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def notify_items(factory: sessionmaker[Session]) -> list[m.OutboxItem]:
 def receiver() -> FakeServer:
     with serving() as server:
         server.add("POST", "/hook", json_reply({"ok": True}))
+        server.add("POST", "/hook/sekrittoken", json_reply({"ok": True}))
         yield server
 
 
@@ -238,3 +240,41 @@ def test_a_bad_route_is_refused_naming_the_route_and_what_to_do(
     with pytest.raises(ConfigError) as error:
         routed_settings(db_url, tmp_path, route)
     assert "alerts.routes[0]" in str(error.value) and message in str(error.value)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def root_log() -> list[str]:
+    """What a handler on the root logger sees at DEBUG level (as the service's own would)."""
+    root, handler = logging.getLogger(), _Collect()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield handler.lines
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def test_the_route_url_is_never_logged_even_at_debug_level(
+    db_url: str, tmp_path: Path, factory: sessionmaker[Session], receiver: FakeServer,
+    monkeypatch: pytest.MonkeyPatch, root_log: list[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv(URL_ENV, f"json://127.0.0.1:{receiver.port}/hook/sekrittoken")
+    settings = routed_settings(db_url, tmp_path, {"url_env": URL_ENV})
+    ingest(settings, factory, [complaint(1, NOW)], NOW)
+    receiver.fault(server_error(500))
+    route_and_send(settings, factory, NOW)
+    [item] = notify_items(factory)
+    process_due(settings, factory, "w", kinds=("notify",), now=item.next_attempt_at)
+    assert [i.state for i in notify_items(factory)] == ["sent"]
+    assert any('"POST /' in line and "***" in line for line in root_log)  # urllib3's, masked
+    assert not [line for line in root_log if "sekrittoken" in line]
+    assert "sekrittoken" not in item.last_error
