@@ -63,13 +63,21 @@ def emit(
     """Queue `event_type` for every active endpoint subscribed to it; the outbox ids queued."""
     if event_type not in EVENT_TYPES:
         raise UnknownEvent(f"unknown event type {event_type!r}; one of {', '.join(EVENT_TYPES)}")
+    # No autoflush: the caller's pending changes flush when the caller says (its version check
+    # turns a concurrent edit into a conflict there, not into an exception here).
+    with session.no_autoflush:
+        return _queue(session, event_type, payload, event_id, now or utcnow())
+
+
+def _queue(
+    session: Session, event_type: str, payload: dict[str, Any], event_id: str, now: datetime
+) -> list[int]:
     endpoints = session.scalars(
         select(m.WebhookEndpoint).where(m.WebhookEndpoint.active.is_(True))
     ).all()
     wanted = [e for e in endpoints if event_type in (e.event_types or [])]
     if not wanted:
         return []
-    now = now or utcnow()
     event_id = event_id or f"evt_{uuid.uuid4().hex}"
     body = event_body(event_id, event_type, payload, now)
     ids: list[int] = []
