@@ -22,7 +22,7 @@ from responders.outbox.dispatch import SENDERS, process_due
 
 
 def send_emails(config_path: str) -> None:
-    """Queue pending alerts (under the "alerts" lease) and send due e-mails and chats right away."""
+    """Queue pending alerts (under the "alerts" lease); send due e-mails, chats, webhooks now."""
     ctx = context(config_path)
     now = utcnow()
     seconds = ctx.settings.worker.lease_seconds
@@ -30,7 +30,8 @@ def send_emails(config_path: str) -> None:
         if mine:
             queue_alerts(ctx.settings, ctx.factory, now)
             route_alerts(ctx.settings, ctx.factory, now)  # the chat routes, if any
-    _drain(config_path, ("email", "notify"))
+    # Webhooks too: a poll that opened a case has just emitted case.opened.
+    _drain(config_path, ("email", "notify", "webhook"))
 
 
 def _drain(config_path: str, kinds: tuple[str, ...], rounds: int = 10) -> None:

@@ -25,7 +25,7 @@ from responders.cases import lifecycle
 from responders.outbox.dispatch import process_due
 from responders.outbox.endpoints import add_endpoint, deliveries, set_active
 from responders.outbox.replies import record_manual_reply
-from responders.outbox.signing import verify
+from responders.outbox.signing import signature, signature_header, verify
 from tests.fakes.http_server import FakeServer, Recorded, json_reply, server_error, serving
 from tests.fakes.pipeline import ingest
 from tests.fakes.seed import add_user
@@ -232,3 +232,36 @@ def test_staff_actions_and_the_spike_watch_emit_their_events(
     )
     assert (incident["incident_id"], incident["kind"]) == (incident_id, "viral")
     assert json.dumps(events)  # every payload is plain JSON
+
+
+BODY = b'{"id":"evt_1","type":"case.opened"}'
+T = 1_794_571_203
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "now", "valid"),
+    [
+        (signature_header(SECRET, T, BODY), BODY, T, True),
+        (signature_header(SECRET, T, BODY), BODY, T + 299, True),
+        (signature_header(SECRET, T, BODY), BODY, T + 301, False),  # a replay, too late
+        (signature_header(SECRET, T, BODY), BODY + b" ", T, False),  # the body was changed
+        (signature_header("whsec_another_one", T, BODY), BODY, T, False),
+        (f"t={T},v1=00,v1=" + signature(SECRET, T, BODY), BODY, T, True),  # rotated: any v1
+        (f"t={T + 1},v1=" + signature(SECRET, T, BODY), BODY, T, False),  # timestamp swapped
+        (f"t={T}", BODY, T, False),
+        ("v1=" + signature(SECRET, T, BODY), BODY, T, False),
+        ("", BODY, T, False),
+    ],
+)
+def test_the_signature_holds_only_for_the_same_secret_body_and_a_recent_timestamp(
+    header: str, body: bytes, now: float, valid: bool
+) -> None:
+    assert verify(SECRET, header, body, now) is valid
+    assert documented_verify_at(now)(SECRET, header, body) is valid
+
+
+def documented_verify_at(now: float) -> Callable[..., bool]:
+    """The documented function with its clock set to `now`."""
+    function = documented_verify()
+    function.__globals__["time"] = type("Clock", (), {"time": staticmethod(lambda: now)})
+    return function
