@@ -120,8 +120,9 @@ def queue_digest(
         return None
     day = local.date().isoformat()
     key = f"digest:{brand.name}:{day}"
-    if session.scalar(select(m.OutboxItem.id).where(m.OutboxItem.idempotency_key == key)):
-        return None  # already queued today
+    keys = [key] + [f"notify:{key}:{route.url_env}" for route in settings.alerts.routes]
+    if session.scalar(select(m.OutboxItem.id).where(m.OutboxItem.idempotency_key.in_(keys))):
+        return None  # already queued today (by mail or, for a chat-only brand, by chat)
     context = digest_context(settings, brand, figures(session, brand, now), day)
     text, html = render(settings.templates_dir, "digest", context)
     route_digest(session, settings, brand, key, context["subject"], text, now)  # chat, if any
