@@ -7,7 +7,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -88,6 +88,53 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+AlertKind = Literal["severity", "spike", "viral", "channel_down", "gap", "sla_warning", "digest"]
+ALERT_KINDS: tuple[str, ...] = get_args(AlertKind)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class AlertRouteSettings(_Strict):
+    """One chat route: alerts that match go to the Apprise URL held in an environment variable."""
+
+    url_env: str = Field(
+        description="Name of the environment variable holding the Apprise URL (e.g. "
+        "MAKEGOOD_SLACK_URL); the URL itself is a secret and never goes in the file."
+    )
+    min_severity: Literal["low", "medium", "high", "critical"] = Field(
+        "high", description="Alerts below this severity are not sent on this route."
+    )
+    brands: list[str] = Field(
+        default_factory=list, description="Only these brands' alerts (empty: every brand)."
+    )
+    kinds: list[AlertKind] = Field(
+        default_factory=list,
+        description="Only these alert kinds (empty: every kind but the daily digest, which a "
+        "route gets only when it names it).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_literal_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "url" in data:
+            raise ValueError(
+                "a literal Apprise URL is a secret and is refused here: put it in an environment"
+                ' variable and name that variable, e.g. url_env = "MAKEGOOD_SLACK_URL"'
+            )
+        return data
+
+    @field_validator("url_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if "://" in value:
+            raise ValueError(
+                "url_env names an environment variable, not the URL itself (the URL is a"
+                ' secret): export MAKEGOOD_SLACK_URL=... and set url_env = "MAKEGOOD_SLACK_URL"'
+            )
+        if not _ENV_NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not an environment variable name")
+        return value
+
+
 class AlertSettings(_Strict):
     """Who gets alert e-mails, when, and how many."""
 
@@ -106,6 +153,11 @@ class AlertSettings(_Strict):
     )
     digest_hour: int = Field(
         8, ge=0, le=23, description="Hour (in `timezone`) the digest goes out."
+    )
+    routes: list[AlertRouteSettings] = Field(
+        default_factory=list,
+        description="Chat routes ([[alerts.routes]]): each alert also goes to every matching"
+        " route through Apprise (Slack, Teams, Discord, ntfy, JSON webhooks...).",
     )
 
     @field_validator("quiet_hours")

@@ -16,6 +16,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.events import case_data, emit, flagged_data
 from monitor.health import (
     budget_refusal,
     failure_retry_after,
@@ -267,6 +268,7 @@ class Pipeline:
             score = scores[mention_key]
             if score.flagged:
                 report.flagged += 1
+                emit(session, "mention.flagged", flagged_data(brand, mention, mention_id, score))
             author_id = authors[author_key(mention)]
             self._route_to_case(session, brand, mention, mention_id, author_id, score, report, now)
 
@@ -292,6 +294,7 @@ class Pipeline:
                         self.settings.calendar_for(brand.name),
                     )  # fmt: skip
                 report.cases_opened.append(case.id)
+                emit(session, "case.opened", case_data(case))
             except IntegrityError:
                 # Another worker opened this author's case a moment ago: attach to theirs.
                 case = writes.open_case_for(session, author_id, brand.name)

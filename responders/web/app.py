@@ -26,6 +26,7 @@ from responders.web import (
     routes_incidents,
     routes_queue,
     routes_recovery,
+    routes_webhooks,
 )
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
 from responders.web.metrics import metrics_registry
@@ -75,6 +76,7 @@ def create_app(
         routes_admin,
         routes_channels,
         routes_health,
+        routes_webhooks,
     )
     for module in routers:
         app.include_router(module.router)

@@ -14,6 +14,7 @@ from monitor.jobs.context import context, worker_id
 from monitor.jobs.incidents import watch
 from monitor.jobs.polling import poll_channel
 from monitor.mention import utcnow
+from responders.alerts.chat import route_alerts
 from responders.alerts.digest import queue_digests
 from responders.alerts.mail import queue_alerts
 from responders.cases import lifecycle
@@ -22,14 +23,16 @@ from responders.outbox.dispatch import SENDERS, process_due
 
 
 def send_emails(config_path: str) -> None:
-    """Queue pending alerts (under the "alerts" lease) and send due e-mails right away."""
+    """Queue pending alerts (under the "alerts" lease); send due e-mails, chats, webhooks now."""
     ctx = context(config_path)
     now = utcnow()
     seconds = ctx.settings.worker.lease_seconds
     with leases.held(ctx.factory, "alerts", worker_id(), seconds, now) as mine:
         if mine:
             queue_alerts(ctx.settings, ctx.factory, now)
-    _drain(config_path, ("email",))
+            route_alerts(ctx.settings, ctx.factory, now)  # the chat routes, if any
+    # Webhooks too: a poll that opened a case has just emitted case.opened.
+    _drain(config_path, ("email", "notify", "webhook"))
 
 
 def _drain(config_path: str, kinds: tuple[str, ...], rounds: int = 10) -> None:
@@ -99,4 +102,4 @@ def digest_job(config_path: str) -> None:
     """Queue each brand's daily digest once it is due, then send it."""
     ctx = context(config_path)
     _leased(config_path, "digest", lambda now: queue_digests(ctx.settings, ctx.factory, now))
-    _drain(config_path, ("email",))
+    _drain(config_path, ("email", "notify"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 13:49:32.180370
+Create Date: 2026-12-03 13:57:24.354930
 """
 
 from collections.abc import Sequence
@@ -192,6 +192,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
     )
     op.create_table(
+        "webhook_endpoints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("secret", sa.String(length=200), nullable=False),
+        sa.Column("event_types", sa.JSON(), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_webhook_endpoints_created_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
+    )
+    op.create_table(
         "recovery_cases",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand", sa.String(length=100), nullable=False),
@@ -250,6 +265,33 @@ def upgrade() -> None:
             unique=True,
             sqlite_where=sa.text("status != 'closed'"),
             postgresql_where=sa.text("status != 'closed'"),
+        )
+
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("endpoint_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.String(length=64), nullable=False),
+        sa.Column("event_type", sa.String(length=40), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("response_code", sa.Integer(), nullable=True),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["endpoint_id"],
+            ["webhook_endpoints.id"],
+            name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"], ["outbox.id"], name=op.f("fk_webhook_deliveries_outbox_id_outbox")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.UniqueConstraint(
+            "endpoint_id", "event_id", name=op.f("uq_webhook_deliveries_endpoint_id_event_id")
+        ),
+    )
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhook_deliveries_endpoint_id"), ["endpoint_id"], unique=False
         )
 
     op.create_table(
@@ -368,6 +410,17 @@ def upgrade() -> None:
         batch_op.create_index("ix_mentions_case", ["case_id"], unique=False)
 
     op.create_table(
+        "alert_routings",
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("outbox_ids", sa.JSON(), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("routed_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["alert_id"], ["alerts.id"], name=op.f("fk_alert_routings_alert_id_alerts")
+        ),
+        sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_alert_routings")),
+    )
+    op.create_table(
         "reply_drafts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -411,6 +464,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_reply_drafts_case")
 
     op.drop_table("reply_drafts")
+    op.drop_table("alert_routings")
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.drop_index("ix_mentions_case")
         batch_op.drop_index("ix_mentions_brand_created")
@@ -423,6 +477,10 @@ def downgrade() -> None:
 
     op.drop_table("case_events")
     op.drop_table("alerts")
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_endpoint_id"))
+
+    op.drop_table("webhook_deliveries")
     with op.batch_alter_table("recovery_cases", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_recovery_cases_open_author_brand",
@@ -439,6 +497,7 @@ def downgrade() -> None:
         )
 
     op.drop_table("recovery_cases")
+    op.drop_table("webhook_endpoints")
     op.drop_table("incidents")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_at")
