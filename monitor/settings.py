@@ -39,6 +39,19 @@ class WebSettings(_Strict):
     base_url: str = "http://127.0.0.1:8080"
     secure_cookies: bool = False  # set true behind HTTPS
     session_hours: int = Field(12, ge=1)
+    api_requests_per_minute: int = Field(
+        120,
+        ge=1,
+        le=100_000,
+        description="JSON API (/api/v1): requests a token may make per minute, sustained"
+        " (per web worker process: an in-memory token bucket)",
+    )
+    api_burst: int = Field(
+        30,
+        ge=1,
+        le=100_000,
+        description="JSON API: requests a token may make at once, before the rate applies",
+    )
 
 
 class SmtpSettings(_Strict):

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, text
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from monitor.mention import utcnow
@@ -59,6 +59,7 @@ class QueueFilter:
     category: str = ""
     status: str = "active"
     assignee: str = ""  # "", "none", or a user id
+    search: str = ""  # words in any of the case's mentions (case-insensitive), from `q`
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> QueueFilter:
@@ -73,6 +74,7 @@ class QueueFilter:
             category=params.get("category", "")[:40],
             status=status if status in STATUS_CHOICES else "active",
             assignee=assignee if assignee == "none" or is_row_id(assignee) else "",
+            search=" ".join(params.get("q", "").split())[:200],
         )
 
     def params(self) -> dict[str, str]:
@@ -84,6 +86,7 @@ class QueueFilter:
             "category": self.category,
             "status": "" if self.status == "active" else self.status,
             "assignee": self.assignee,
+            "q": self.search,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -222,7 +225,14 @@ class QueuePage:
 # A filter's shape: which conditions it has (not their values). Each shape's statements are
 # built once with bound parameters: building a select() and its cache key costs ~0.3 ms a
 # query, about what SQLite takes to run it.
-Shape = tuple[str, bool, bool, bool, str, bool]
+Shape = tuple[str, bool, bool, bool, str, bool, bool]
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(words: str) -> str:
+    """A lower-case LIKE pattern matching `words` anywhere, its own % and _ taken literally."""
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _shape(flt: QueueFilter) -> Shape:
@@ -235,6 +245,7 @@ def _shape(flt: QueueFilter) -> Shape:
         bool(flt.category),
         assignee,
         bool(flt.severity),
+        bool(flt.search),
     )
 
 
@@ -249,12 +260,14 @@ def _params(flt: QueueFilter) -> dict[str, Any]:
         params["assignee_id"] = int(flt.assignee)
     if flt.severity:
         params["rank"] = SEVERITIES.index(flt.severity)
+    if flt.search:
+        params["search"] = like_pattern(flt.search)
     return params
 
 
 def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
-    status, brand, platform, category, assignee, _severity = shape
+    status, brand, platform, category, assignee, _severity, search = shape
     if status == "active":
         query = query.where(text(ACTIVE_SQL))
     elif status == "one":
@@ -269,6 +282,9 @@ def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
         query = query.where(rc.assignee_id.is_(None))
     elif assignee:
         query = query.where(rc.assignee_id == bindparam("assignee_id"))
+    if search:  # any mention of the case: later posts of the same customer count too
+        said = func.lower(m.Mention.text).like(bindparam("search"), escape=LIKE_ESCAPE)
+        query = query.where(exists().where(m.Mention.case_id == rc.id, said))
     return query
 
 
@@ -351,7 +367,7 @@ COUNT_CAP = 1000
 def _count_statement(shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
     inner = _filtered(select(rc.id), shape)
-    if shape[-1]:  # a severity
+    if shape[5]:  # a severity
         inner = inner.where(rc.severity_rank == bindparam("rank"))
     if shape[0] == "active":
         # Ordering like the queue steers the planner to the partial index, whose trailing

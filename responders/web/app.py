@@ -24,6 +24,7 @@ from responders.web import (
     routes_queue,
     routes_recovery,
 )
+from responders.web.api import create_api
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
 from responders.web.security import SecurityHeaders, secret_key
 
@@ -53,6 +54,8 @@ def create_app(
     app.state.factory = factory
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    # The JSON API is an app of its own: its errors are problem objects, its docs at /api/docs.
+    app.mount("/api", create_api(settings, factory), name="api")
     routers = (
         routes_auth,
         routes_queue,
