@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from monitor.mention import utcnow
 from monitor.scoring import SEVERITIES
@@ -265,6 +265,10 @@ def _params(flt: QueueFilter) -> dict[str, Any]:
     return params
 
 
+# Its own alias: the page query already joins the first mention, which the search must not reuse.
+_SEARCHED = aliased(m.Mention)
+
+
 def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
     status, brand, platform, category, assignee, _severity, search = shape
@@ -283,8 +287,8 @@ def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
     elif assignee:
         query = query.where(rc.assignee_id == bindparam("assignee_id"))
     if search:  # any mention of the case: later posts of the same customer count too
-        said = func.lower(m.Mention.text).like(bindparam("search"), escape=LIKE_ESCAPE)
-        query = query.where(exists().where(m.Mention.case_id == rc.id, said))
+        said = func.lower(_SEARCHED.text).like(bindparam("search"), escape=LIKE_ESCAPE)
+        query = query.where(exists().where(_SEARCHED.case_id == rc.id, said).correlate(rc))
     return query
 
 

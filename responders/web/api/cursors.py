@@ -17,7 +17,7 @@ INVALID = "not a cursor this API gave out; start again without it"
 
 def _invalid() -> ApiProblem:
     return ApiProblem(
-        422, f"cursor: {INVALID}", [FieldError(field="query.cursor", message=INVALID)]
+        422, f"query.cursor: {INVALID}", [FieldError(field="query.cursor", message=INVALID)]
     )
 
 

@@ -40,7 +40,7 @@ from responders.web.routes_recovery import _threshold as win_back_threshold
 from responders.web.routes_recovery import parse_day
 
 router = APIRouter(prefix="/v1")
-Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
+Severity = Literal[("", *SEVERITIES)]  # type: ignore[valid-type]
 Status = Literal[q.STATUS_CHOICES]  # type: ignore[valid-type]
 Limit = Query(q.PAGE_SIZE, ge=1, le=200, description="items per page")
 CursorQuery = Query("", max_length=200, description="`next_cursor` of the previous page")
@@ -53,7 +53,7 @@ def _brand_or_422(settings: Settings, brand: str) -> str:
         known = ", ".join(b.name for b in settings.brands)
         message = f"no brand {brand[:60]!r}; known: {known}"
         raise ApiProblem(
-            422, f"brand: {message}", [FieldError(field="query.brand", message=message)]
+            422, f"query.brand: {message}", [FieldError(field="query.brand", message=message)]
         )
     return brand
 
@@ -63,7 +63,7 @@ def list_cases(
     request: Request,
     brand: str = Query("", max_length=100),
     platform: str = Query("", max_length=20, description="the channel's platform"),
-    severity: Severity | Literal[""] = "",
+    severity: Severity = "",
     category: str = Query("", max_length=40),
     status: Status = Query("active", description="active = open or awaiting approval"),
     assignee: str = Query("", max_length=12, description="a user id, or 'none'"),
@@ -126,7 +126,7 @@ def list_mentions(
     request: Request,
     brand: str = Query("", max_length=100),
     platform: str = Query("", max_length=20),
-    severity: Severity | Literal[""] = "",
+    severity: Severity = "",
     category: str = Query("", max_length=40),
     flagged: bool | None = Query(None, description="only flagged (true) or unflagged (false)"),
     text: str = Text,

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.mention import utcnow
 from monitor.storage import models as m
 from responders.staff.accounts import set_active
 from responders.staff.tokens import (
@@ -147,5 +146,8 @@ def test_tokens_are_listed_newest_first_with_their_users(
     _make(factory, "rob", "one")
     _make(factory, "ada", "two")
     with factory() as session:
-        assert [(t.name, who) for t, who in list_tokens(session)] == [("two", "ada"), ("one", "rob")]
+        assert [(t.name, who) for t, who in list_tokens(session)] == [
+            ("two", "ada"),
+            ("one", "rob"),
+        ]
         assert [who for _t, who in list_tokens(session, "rob")] == ["rob"]

@@ -90,4 +90,3 @@ def test_last_use_is_recorded(api_for: Api, factory: sessionmaker[Session]) -> N
             select(m.ApiToken.last_used_at).join(m.User).where(m.User.username == "rob")
         ).one()
     assert used is not None
-

@@ -35,5 +35,7 @@ def test_past_the_burst_a_token_gets_429_with_retry_after(
 
 def test_wrong_tokens_are_rate_limited_too(live_server: str, tokens: dict[str, str]) -> None:
     headers = {"Authorization": "Bearer mg_guess"}
-    codes = [httpx.get(f"{live_server}/api/v1/cases", headers=headers).status_code for _ in range(4)]
+    codes = [
+        httpx.get(f"{live_server}/api/v1/cases", headers=headers).status_code for _ in range(4)
+    ]
     assert codes == [401, 401, 401, 429]
