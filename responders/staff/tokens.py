@@ -66,7 +66,7 @@ def create_token(
     )
     session.add(token)
     session.flush()
-    audit(session, actor or user, "token.create", f"user:{user.id}", token_id=token.id, name=name)
+    audit(session, actor, "token.create", f"user:{user.id}", token_id=token.id, name=name)
     return Result.success(NewToken(token, secret))
 
 

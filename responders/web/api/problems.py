@@ -52,6 +52,33 @@ KINDS = {
 }
 
 
+# What each status means on this API, for the OpenAPI document.
+MEANINGS = {
+    400: "refused by the case rules (the detail says why), or an impossible id",
+    401: "no token, or an unknown or revoked one, or a disabled account",
+    403: "the token's role may not do this",
+    404: "no such case, draft or mention",
+    409: "the case changed since you read its version",
+    422: "invalid fields, each named in `errors`",
+    429: "rate limited: wait Retry-After seconds",
+}
+
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these statuses: each a problem object."""
+    return {
+        status: {
+            "model": Problem,
+            "description": MEANINGS[status],
+            "content": {MEDIA_TYPE: {"schema": PROBLEM_REF}},
+        }
+        for status in statuses
+    }
+
+
 class ApiProblem(Exception):
     """Raised by API routes to answer with a problem object."""
 

@@ -23,7 +23,7 @@ from responders.web.api.cursors import (
     encode_case_cursor,
     encode_mention_cursor,
 )
-from responders.web.api.problems import ApiProblem, FieldError
+from responders.web.api.problems import ApiProblem, FieldError, documented
 from responders.web.api.schemas import (
     CaseDetail,
     CasePage,
@@ -39,7 +39,7 @@ from responders.web.deps import case_or_404, db_session, settings_of
 from responders.web.routes_recovery import _threshold as win_back_threshold
 from responders.web.routes_recovery import parse_day
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", responses=documented(400, 401, 403, 404, 422, 429))
 Severity = Literal[("", *SEVERITIES)]  # type: ignore[valid-type]
 Status = Literal[q.STATUS_CHOICES]  # type: ignore[valid-type]
 Limit = Query(q.PAGE_SIZE, ge=1, le=200, description="items per page")

@@ -20,7 +20,7 @@ from responders.replies.drafting import render_reply
 from responders.results import Result
 from responders.staff.access import APPROVER, CONFLICT, RESPONDER
 from responders.web.api.auth import api_user
-from responders.web.api.problems import ApiProblem, FieldError, Problem, failed
+from responders.web.api.problems import ApiProblem, FieldError, documented, failed
 from responders.web.api.schemas import (
     ActionOut,
     ApproveIn,
@@ -33,19 +33,9 @@ from responders.web.api.schemas import (
 from responders.web.case_data import case_variables, load_case_view
 from responders.web.deps import case_or_404, db_session, draft_or_404, settings_of
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": text}
-    for status, text in (
-        (400, "the action was refused (the detail says why)"),
-        (401, "no valid token"),
-        (403, "the token's role may not do this"),
-        (404, "no such case or draft"),
-        (409, "the case changed since you read its version"),
-        (422, "invalid fields"),
-        (429, "rate limited"),
-    )
-}
-router = APIRouter(prefix="/v1/cases/{case_id}", responses=ERRORS)
+router = APIRouter(
+    prefix="/v1/cases/{case_id}", responses=documented(400, 401, 403, 404, 409, 422, 429)
+)
 
 
 def _done(session: Session, result: Result[Any], case: m.RecoveryCase, **made: int) -> ActionOut:

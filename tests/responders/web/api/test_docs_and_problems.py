@@ -28,9 +28,8 @@ def test_openapi_lists_every_endpoint_with_bearer_auth(live_server: str) -> None
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     approve = spec["paths"]["/v1/cases/{case_id}/drafts/{draft_id}/approve"]["post"]
-    assert approve["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/Problem"
-    )
+    problem = approve["responses"]["409"]["content"]["application/problem+json"]
+    assert problem["schema"]["$ref"].endswith("/Problem")
 
 
 def test_the_docs_page_loads_its_assets_from_this_server_under_the_csp(live_server: str) -> None:
