@@ -2,7 +2,8 @@
 
 FastAPI's own docs page loads Swagger UI from a CDN and starts it with an inline script; the
 app's CSP allows neither (and a deployment may have no internet). This page loads the assets of
-the `swagger-ui-bundle-v2` package (Swagger UI 5, which reads OpenAPI 3.1) from /api/docs/assets and starts them with our docs.js.
+the `swagger-ui-bundle-v2` package (Swagger UI 5, which reads OpenAPI 3.1) from /api/docs/assets
+and starts them with our docs.js.
 """
 
 from __future__ import annotations
