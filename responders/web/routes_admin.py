@@ -82,7 +82,9 @@ def new_token(
         return result_response(request, made, "/admin/users")
     session.commit()
     # Shown in this response only: a flash message would put the token in the session cookie.
-    return _users_page(request, session, new_token=made.value.secret)
+    page = _users_page(request, session, new_token=made.value.secret)
+    page.headers["Cache-Control"] = "no-store"  # nor kept in the browser's cache
+    return page
 
 
 @router.post("/admin/users/tokens/{token_id}/revoke", dependencies=[Depends(csrf_protect)])

@@ -28,7 +28,7 @@ def test_an_admin_makes_a_token_that_is_shown_once_and_works(
 ) -> None:
     ada = client_for("ada")
     made = _make(ada)
-    assert made.status_code == 200
+    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
     match = NEW_TOKEN.search(made.text)
     assert match, "the new token is on the page"
     secret = match.group(1)
