@@ -51,6 +51,19 @@ class WebSettings(_Strict):
         False, description="Send session cookies only over HTTPS; set true behind HTTPS."
     )
     session_hours: int = Field(12, ge=1, description="A login lasts this many hours.")
+    api_requests_per_minute: int = Field(
+        120,
+        ge=1,
+        le=100_000,
+        description="JSON API (/api/v1): requests a token may make per minute, sustained"
+        " (per web worker process: an in-memory token bucket).",
+    )
+    api_burst: int = Field(
+        30,
+        ge=1,
+        le=100_000,
+        description="JSON API: requests a token may make at once, before the rate applies.",
+    )
 
 
 class SmtpSettings(_Strict):

@@ -486,3 +486,22 @@ class WebhookDelivery(Base):
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
     response_code: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- API tokens (issue 15, item 2) -------------------------------------------------------------
+
+
+class ApiToken(Base):
+    """A personal API token: only its SHA-256 is kept; it acts with its user's current role."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    # sha256 hex of the whole token: the token is 256 random bits, so no salt or slow hash.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(20))  # shown in lists: "mg_AbC123"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, text
+from sqlalchemy.orm import Session, aliased
 
 from monitor import business_time
 from monitor.business_time import WorkCalendar
@@ -62,6 +62,7 @@ class QueueFilter:
     category: str = ""
     status: str = "active"
     assignee: str = ""  # "", "none", or a user id
+    search: str = ""  # words in any of the case's mentions (case-insensitive), from `q`
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> QueueFilter:
@@ -76,6 +77,7 @@ class QueueFilter:
             category=params.get("category", "")[:40],
             status=status if status in STATUS_CHOICES else "active",
             assignee=assignee if assignee == "none" or is_row_id(assignee) else "",
+            search=" ".join(params.get("q", "").split())[:200],
         )
 
     def params(self) -> dict[str, str]:
@@ -87,6 +89,7 @@ class QueueFilter:
             "category": self.category,
             "status": "" if self.status == "active" else self.status,
             "assignee": self.assignee,
+            "q": self.search,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -230,7 +233,14 @@ class QueuePage:
 # A filter's shape: which conditions it has (not their values). Each shape's statements are
 # built once with bound parameters: building a select() and its cache key costs ~0.3 ms a
 # query, about what SQLite takes to run it.
-Shape = tuple[str, bool, bool, bool, str, bool]
+Shape = tuple[str, bool, bool, bool, str, bool, bool]
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(words: str) -> str:
+    """A lower-case LIKE pattern matching `words` anywhere, its own % and _ taken literally."""
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _shape(flt: QueueFilter) -> Shape:
@@ -243,6 +253,7 @@ def _shape(flt: QueueFilter) -> Shape:
         bool(flt.category),
         assignee,
         bool(flt.severity),
+        bool(flt.search),
     )
 
 
@@ -257,12 +268,18 @@ def _params(flt: QueueFilter) -> dict[str, Any]:
         params["assignee_id"] = int(flt.assignee)
     if flt.severity:
         params["rank"] = SEVERITIES.index(flt.severity)
+    if flt.search:
+        params["search"] = like_pattern(flt.search)
     return params
+
+
+# Its own alias: the page query already joins the first mention, which the search must not reuse.
+_SEARCHED = aliased(m.Mention)
 
 
 def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
-    status, brand, platform, category, assignee, _severity = shape
+    status, brand, platform, category, assignee, _severity, search = shape
     if status == "active":
         query = query.where(text(ACTIVE_SQL))
     elif status == "one":
@@ -277,6 +294,9 @@ def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
         query = query.where(rc.assignee_id.is_(None))
     elif assignee:
         query = query.where(rc.assignee_id == bindparam("assignee_id"))
+    if search:  # any mention of the case: later posts of the same customer count too
+        said = func.lower(_SEARCHED.text).like(bindparam("search"), escape=LIKE_ESCAPE)
+        query = query.where(exists().where(_SEARCHED.case_id == rc.id, said).correlate(rc))
     return query
 
 
@@ -364,7 +384,7 @@ COUNT_CAP = 1000
 def _count_statement(shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
     inner = _filtered(select(rc.id), shape)
-    if shape[-1]:  # a severity
+    if shape[5]:  # a severity
         inner = inner.where(rc.severity_rank == bindparam("rank"))
     if shape[0] == "active":
         # Ordering like the queue steers the planner to the partial index, whose trailing

@@ -28,6 +28,7 @@ from responders.web import (
     routes_recovery,
     routes_webhooks,
 )
+from responders.web.api import create_api
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
 from responders.web.metrics import metrics_registry
 from responders.web.request_ids import RequestIds, bind_path_ids
@@ -66,6 +67,8 @@ def create_app(
     app.state.metrics_registry = metrics_registry(settings, factory, utcnow)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    # The JSON API is an app of its own: its errors are problem objects, its docs at /api/docs.
+    app.mount("/api", create_api(settings, factory), name="api")
     routers = (
         routes_auth,
         routes_queue,
