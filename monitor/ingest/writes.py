@@ -17,8 +17,6 @@ from monitor.sources.base import Rejected
 from monitor.storage import models as m
 from monitor.storage.upsert import insert_for
 
-BATCH = 1000
-
 
 def get_or_create_channel(session: Session, key: str, brand: str, platform: str) -> m.Channel:
     """The channel row for `key`, created on first use (safe under concurrent workers)."""
@@ -44,33 +42,30 @@ def quarantine(session: Session, source: str, rejected: Iterable[Rejected]) -> N
 
 
 def upsert_authors(session: Session, mentions: Iterable[Mention]) -> dict[tuple[str, str], int]:
-    """Insert or refresh the authors of `mentions`; returns {(platform, external_id): id}."""
+    """Insert or refresh the authors of `mentions`; returns {(platform, external_id): id}.
+
+    One executemany statement (SQLAlchemy renders it as multi-row INSERT ... ON CONFLICT DO
+    UPDATE ... RETURNING, a page of rows per round trip) on SQLite and PostgreSQL alike.
+    """
     latest: dict[tuple[str, str], Mention] = {}
     for mention in mentions:
         latest[author_key(mention)] = mention
-    ids: dict[tuple[str, str], int] = {}
+    if not latest:
+        return {}
     # A fixed order: two workers upserting overlapping authors lock rows alike, never deadlock.
-    items = sorted(latest.items())
-    for start in range(0, len(items), BATCH):
-        chunk = items[start : start + BATCH]
-        stmt = insert_for(session, m.Author).values(
-            [
-                {
-                    "platform": k[0],
-                    "external_id": k[1],
-                    "handle": x.author,
-                    "followers": x.author_followers,
-                }
-                for k, x in chunk
-            ]
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["platform", "external_id"],
-            set_={"handle": stmt.excluded.handle, "followers": stmt.excluded.followers},
-        ).returning(m.Author.id, m.Author.platform, m.Author.external_id)
-        for author_id, platform, external_id in session.execute(stmt):
-            ids[(platform, external_id)] = author_id
-    return ids
+    rows = [
+        {"platform": k[0], "external_id": k[1], "handle": x.author,
+         "followers": x.author_followers}
+        for k, x in sorted(latest.items())
+    ]  # fmt: skip
+    table = m.Author.__table__
+    stmt = insert_for(session, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "external_id"],
+        set_={"handle": stmt.excluded.handle, "followers": stmt.excluded.followers},
+    ).returning(table.c.id, table.c.platform, table.c.external_id)
+    result = session.connection().execute(stmt, rows)
+    return {(platform, external_id): author_id for author_id, platform, external_id in result}
 
 
 def insert_mentions(
@@ -83,56 +78,57 @@ def insert_mentions(
     now: datetime,
 ) -> dict[tuple[str, str], int]:
     """Insert new mentions (ON CONFLICT DO NOTHING); returns exactly the rows that were new."""
-    inserted: dict[tuple[str, str], int] = {}
     # Delivery order, so ids follow the stream. Two workers on overlapping pages could, rarely,
     # deadlock on PostgreSQL: one transaction is aborted and its page re-fetched, nothing lost.
     keys = list(mentions)
+    if not keys:
+        return {}
     refresh_until = now + timedelta(hours=24)
-    for start in range(0, len(keys), BATCH):
-        rows = []
-        for key in keys[start : start + BATCH]:
-            x, s = mentions[key], scores[key]
-            # Negative or flagged posts are re-read for a day, so a growing complaint escalates.
-            watched = is_negative(s.sentiment) or s.flagged
-            rows.append(
-                {
-                    "platform": x.platform,
-                    "external_id": x.external_id,
-                    "brand": brand,
-                    "channel_key": channel_key,
-                    "author_id": authors[author_key(x)],
-                    "author_handle": x.author,
-                    "text": x.text,
-                    "url": x.url,
-                    "created_at": x.created_at or now,
-                    "fetched_at": now,
-                    "author_followers": x.author_followers,
-                    "likes": x.likes,
-                    "replies": x.replies,
-                    "reposts": x.reposts,
-                    "parent_id": x.parent_id,
-                    "root_id": x.root_id,
-                    "reply_allowed": x.reply_allowed,
-                    "lang": x.lang,
-                    "raw": x.raw,
-                    "sentiment": s.sentiment,
-                    "complaint": s.complaint,
-                    "category": s.category,
-                    "severity": s.severity,
-                    "flagged": s.flagged,
-                    "reasons": list(s.reasons),
-                    "scored_at": now,
-                    "refresh_until": refresh_until if watched else None,
-                }
-            )
-        stmt = (
-            insert_for(session, m.Mention)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-            .returning(m.Mention.id, m.Mention.platform, m.Mention.external_id)
+    rows = []
+    for key in keys:
+        x, s = mentions[key], scores[key]
+        # Negative or flagged posts are re-read for a day, so a growing complaint escalates.
+        watched = is_negative(s.sentiment) or s.flagged
+        rows.append(
+            {
+                "platform": x.platform,
+                "external_id": x.external_id,
+                "brand": brand,
+                "channel_key": channel_key,
+                "author_id": authors[author_key(x)],
+                "author_handle": x.author,
+                "text": x.text,
+                "url": x.url,
+                "created_at": x.created_at or now,
+                "fetched_at": now,
+                "author_followers": x.author_followers,
+                "likes": x.likes,
+                "replies": x.replies,
+                "reposts": x.reposts,
+                "parent_id": x.parent_id,
+                "root_id": x.root_id,
+                "reply_allowed": x.reply_allowed,
+                "lang": x.lang,
+                "raw": x.raw,
+                "sentiment": s.sentiment,
+                "complaint": s.complaint,
+                "category": s.category,
+                "severity": s.severity,
+                "flagged": s.flagged,
+                "reasons": list(s.reasons),
+                "scored_at": now,
+                "refresh_until": refresh_until if watched else None,
+            }
         )
-        for mention_id, platform, external_id in session.execute(stmt):
-            inserted[(platform, external_id)] = mention_id
+    table = m.Mention.__table__
+    stmt = (
+        insert_for(session, table)
+        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+        .returning(table.c.id, table.c.platform, table.c.external_id)
+    )
+    # One executemany: multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING, page by page.
+    result = session.connection().execute(stmt, rows)
+    inserted = {(platform, external_id): mention_id for mention_id, platform, external_id in result}
     # Keep the input order: cases are opened by the first mention of an author.
     return {k: inserted[k] for k in keys if k in inserted}
 
