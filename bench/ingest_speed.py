@@ -160,14 +160,14 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def profile_ingest(db_url: str, src: Path, page_size: int, top: int) -> str:
+def profile_ingest(db_url: str, src: Path, page_size: int, top: int, sort: str = "cumulative") -> str:
     """cProfile of the pipeline over the file: the `top` functions by cumulative time."""
     profiler = cProfile.Profile()
     profiler.enable()
     run_pipeline(db_url, src, page_size)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
     return out.getvalue()
 
 

@@ -14,19 +14,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from monitor.ingest import writes
 from monitor.ingest.routing import AuthorPlan, CaseState
+from monitor.ingest.writes import ID_CHUNK
 from monitor.mention import utcnow
-from monitor.scoring import severity_rank
 from monitor.settings import SlaSettings
 from monitor.storage import models as m
-from monitor.storage.upsert import insert_for
+from monitor.storage.upsert import bulk_insert, bulk_update
 
-ID_CHUNK = 900  # ids per IN (...) list: well inside every driver's parameter limit
-OPEN = text("status != 'closed'")  # the partial unique index: one open case per author, brand
+OPEN_CASE = "status != 'closed'"  # the partial unique index: one open case per author, brand
+
+
+# What routing and the win-back refresh need of a loaded case.
+CASE_COLUMNS = (
+    m.RecoveryCase.id, m.RecoveryCase.author_id, m.RecoveryCase.severity,
+    m.RecoveryCase.first_mention_id, m.RecoveryCase.status, m.RecoveryCase.first_response_at,
+    m.RecoveryCase.later_sentiment, m.RecoveryCase.win_back,
+)  # fmt: skip
 
 
 @dataclass
@@ -35,34 +42,25 @@ class PageCases:
 
     brand: str
     closed_since: datetime
-    open: dict[int, m.RecoveryCase] = field(default_factory=dict)
-    closed: dict[int, m.RecoveryCase] = field(default_factory=dict)
+    open: dict[int, Row[Any]] = field(default_factory=dict)
+    closed: dict[int, Row[Any]] = field(default_factory=dict)
 
     def load(self, session: Session, author_ids: Iterable[int]) -> None:
         """Load (or reload) the cases of these authors: one query for open, one for closed."""
         ids = sorted(set(author_ids))
+        case = m.RecoveryCase
         for start in range(0, len(ids), ID_CHUNK):
             chunk = ids[start : start + ID_CHUNK]
-            for case in session.scalars(
-                select(m.RecoveryCase).where(
-                    m.RecoveryCase.author_id.in_(chunk),
-                    m.RecoveryCase.brand == self.brand,
-                    m.RecoveryCase.status != "closed",
-                )
-            ):
-                self.open[case.author_id] = case
-            newest_first = session.scalars(
-                select(m.RecoveryCase)
-                .where(
-                    m.RecoveryCase.author_id.in_(chunk),
-                    m.RecoveryCase.brand == self.brand,
-                    m.RecoveryCase.status == "closed",
-                    m.RecoveryCase.closed_at >= self.closed_since,
-                )
-                .order_by(m.RecoveryCase.closed_at.desc(), m.RecoveryCase.id.desc())
+            mine = (case.author_id.in_(chunk), case.brand == self.brand)
+            for row in session.execute(select(*CASE_COLUMNS).where(*mine, case.status != "closed")):
+                self.open[row.author_id] = row
+            newest_first = session.execute(
+                select(*CASE_COLUMNS)
+                .where(*mine, case.status == "closed", case.closed_at >= self.closed_since)
+                .order_by(case.closed_at.desc(), case.id.desc())
             )
-            for case in newest_first:
-                self.closed.setdefault(case.author_id, case)
+            for row in newest_first:
+                self.closed.setdefault(row.author_id, row)
 
     def states(self) -> tuple[dict[int, CaseState], dict[int, CaseState]]:
         """Fresh routing states of the loaded cases: ({author: open}, {author: closed})."""
@@ -71,12 +69,12 @@ class PageCases:
             {a: _state(c) for a, c in self.closed.items()},
         )
 
-    def by_id(self) -> dict[int, m.RecoveryCase]:
+    def by_id(self) -> dict[int, Row[Any]]:
         """Every loaded case by id."""
         return {c.id: c for c in (*self.open.values(), *self.closed.values())}
 
 
-def _state(case: m.RecoveryCase) -> CaseState:
+def _state(case: Row[Any]) -> CaseState:
     return CaseState(
         case.id, case.author_id, case.severity, case.first_mention_id, case.status == "closed"
     )
@@ -114,13 +112,11 @@ def insert_new_cases(
         )
     if not rows:
         return []
-    table = m.RecoveryCase.__table__
-    stmt = (
-        insert_for(session, table)
-        .on_conflict_do_nothing(index_elements=["author_id", "brand"], index_where=OPEN)
-        .returning(table.c.author_id, table.c.id)
-    )
-    ids = dict(session.connection().execute(stmt, rows).all())
+    returned = bulk_insert(
+        session, m.RecoveryCase.__table__, rows, conflict=("author_id", "brand"),
+        where=OPEN_CASE, returning=("author_id", "id"),
+    )  # fmt: skip
+    ids = dict(returned)
     for author, plan in plans.items():
         if plan.opened is not None and author in ids:
             plan.opened.id = ids[author]
@@ -136,43 +132,37 @@ def write_plans(
 ) -> None:
     """Write what the plans decided: case ids, events, escalations, alerts, win-back."""
     plans_in_order = list(plans.values())
-    conn = session.connection()
-    links = [
-        {"m_id": a.item.mention_id, "c_id": a.case.id} for p in plans_in_order for a in p.attached
-    ]
+    links = [(a.case.id, a.item.mention_id) for p in plans_in_order for a in p.attached]
     links += [
-        {"m_id": p.opener.mention_id, "c_id": p.opened.id}
+        (p.opened.id, p.opener.mention_id)
         for p in plans_in_order
         if p.opened is not None and p.opener is not None
     ]
-    if links:
-        table = m.Mention.__table__
-        stmt = (
-            update(table).where(table.c.id == bindparam("m_id")).values(case_id=bindparam("c_id"))
-        )
-        conn.execute(stmt, links)
-    events = _events(plans_in_order, now)
-    if events:
-        conn.execute(m.CaseEvent.__table__.insert(), [row for _, row in sorted(events, key=_first)])
+    bulk_update(session, m.Mention.__table__, ("case_id",), "id", links)
+    events = sorted(_events(plans_in_order, now), key=_first)
+    bulk_insert(session, m.CaseEvent.__table__, [row for _, row in events])
     alerts = [
         {"brand": cases.brand, "kind": "severity", "dedupe_key": f"severity:{c.id}:{level}",
          "level": level, "case_id": c.id, "state": "new", "data": {}}
         for p in plans_in_order for c, level in p.alerts
     ]  # fmt: skip
-    if alerts:
-        stmt = insert_for(session, m.Alert.__table__).on_conflict_do_nothing(
-            index_elements=["dedupe_key"]
-        )
-        conn.execute(stmt, alerts)
+    bulk_insert(session, m.Alert.__table__, alerts, conflict=("dedupe_key",))
+    # An existing case made worse: severity and its version counter (the web's edit check).
+    escalated = {s.id: s for s in _touched(plans_in_order)}
+    bulk_update(
+        session, m.RecoveryCase.__table__, ("severity", "severity_rank", "updated_at"), "id",
+        [(s.severity, s.rank, utcnow(), s.id) for s in escalated.values()],
+        also="version = version + 1",
+    )  # fmt: skip
     loaded = cases.by_id()
-    for state in _touched(plans_in_order):
-        case = loaded.get(state.id or 0)
-        if case is not None and state.escalated:
-            case.severity = state.severity
-            case.severity_rank = severity_rank(state.severity)
     for state in _refreshed(plans_in_order):
-        case = loaded.get(state.id or 0)
-        if case is not None:  # a case opened by this page has no response yet: nothing to do
+        row = loaded.get(state.id or 0)
+        if row is None:  # a case opened by this page has no response yet: nothing to do
+            continue
+        if row.first_response_at is None and row.later_sentiment is None and row.win_back is None:
+            continue  # nothing to recompute, nothing to clear
+        case = session.get(m.RecoveryCase, row.id, populate_existing=True)
+        if case is not None:
             writes.refresh_win_back(session, case, win_back_days)
     session.flush()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -241,13 +241,7 @@ class Pipeline:
         report.unmatched += len(mentions) - len(matched)
         if not matched:
             return
-        existing = set(
-            session.execute(
-                select(m.Mention.platform, m.Mention.external_id).where(
-                    tuple_(m.Mention.platform, m.Mention.external_id).in_([x.key for x in matched])
-                )
-            ).all()
-        )
+        existing = writes.stored_keys(session, [x.key for x in matched])
         fresh: dict[tuple[str, str], Mention] = {}
         for mention in matched:
             if mention.key in existing or mention.key in fresh:

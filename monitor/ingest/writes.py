@@ -15,7 +15,9 @@ from monitor.scoring import Score, severity_rank
 from monitor.scoring.thresholds import is_negative
 from monitor.sources.base import Rejected
 from monitor.storage import models as m
-from monitor.storage.upsert import insert_for
+from monitor.storage.upsert import bulk_insert, insert_for
+
+ID_CHUNK = 900  # values per IN (...) list: well inside every driver's parameter limit
 
 
 def get_or_create_channel(session: Session, key: str, brand: str, platform: str) -> m.Channel:
@@ -41,11 +43,29 @@ def quarantine(session: Session, source: str, rejected: Iterable[Rejected]) -> N
         session.execute(m.Quarantine.__table__.insert(), rows)
 
 
+def stored_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (platform, external_id) keys are stored already: one query a platform."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, external_id in keys:
+        by_platform.setdefault(platform, []).append(external_id)
+    found: set[tuple[str, str]] = set()
+    for platform, ids in by_platform.items():
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            stored = session.scalars(
+                select(m.Mention.external_id).where(
+                    m.Mention.platform == platform, m.Mention.external_id.in_(chunk)
+                )
+            )
+            found.update((platform, external_id) for external_id in stored)
+    return found
+
+
 def upsert_authors(session: Session, mentions: Iterable[Mention]) -> dict[tuple[str, str], int]:
     """Insert or refresh the authors of `mentions`; returns {(platform, external_id): id}.
 
-    One executemany statement (SQLAlchemy renders it as multi-row INSERT ... ON CONFLICT DO
-    UPDATE ... RETURNING, a page of rows per round trip) on SQLite and PostgreSQL alike.
+    Multi-row INSERT ... ON CONFLICT DO UPDATE ... RETURNING, a page of rows per statement, on
+    SQLite and PostgreSQL alike.
     """
     latest: dict[tuple[str, str], Mention] = {}
     for mention in mentions:
@@ -58,14 +78,11 @@ def upsert_authors(session: Session, mentions: Iterable[Mention]) -> dict[tuple[
          "followers": x.author_followers}
         for k, x in sorted(latest.items())
     ]  # fmt: skip
-    table = m.Author.__table__
-    stmt = insert_for(session, table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["platform", "external_id"],
-        set_={"handle": stmt.excluded.handle, "followers": stmt.excluded.followers},
-    ).returning(table.c.id, table.c.platform, table.c.external_id)
-    result = session.connection().execute(stmt, rows)
-    return {(platform, external_id): author_id for author_id, platform, external_id in result}
+    returned = bulk_insert(
+        session, m.Author.__table__, rows, conflict=("platform", "external_id"),
+        update=("handle", "followers"), returning=("id", "platform", "external_id"),
+    )  # fmt: skip
+    return {(platform, external_id): author_id for author_id, platform, external_id in returned}
 
 
 def insert_mentions(
@@ -120,15 +137,14 @@ def insert_mentions(
                 "refresh_until": refresh_until if watched else None,
             }
         )
-    table = m.Mention.__table__
-    stmt = (
-        insert_for(session, table)
-        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-        .returning(table.c.id, table.c.platform, table.c.external_id)
-    )
-    # One executemany: multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING, page by page.
-    result = session.connection().execute(stmt, rows)
-    inserted = {(platform, external_id): mention_id for mention_id, platform, external_id in result}
+    # Multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING: a few statements per page.
+    returned = bulk_insert(
+        session, m.Mention.__table__, rows, conflict=("platform", "external_id"),
+        returning=("id", "platform", "external_id"),
+    )  # fmt: skip
+    inserted = {
+        (platform, external_id): mention_id for mention_id, platform, external_id in returned
+    }
     # Keep the input order: cases are opened by the first mention of an author.
     return {k: inserted[k] for k in keys if k in inserted}
 
