@@ -132,7 +132,7 @@ def run_pipeline(db_url: str, src: Path, page_size: int) -> int:
 
 def run_import(db_url: str, src: Path, page_size: int) -> int:
     """`makegood import`'s loop over the file; the number of new mentions stored."""
-    from responders.cli.import_run import import_file
+    from monitor.ingest.backfill import import_file
 
     settings = settings_for(db_url, src, page_size)
     engine = make_engine(db_url)
@@ -160,7 +160,9 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def profile_ingest(db_url: str, src: Path, page_size: int, top: int, sort: str = "cumulative") -> str:
+def profile_ingest(
+    db_url: str, src: Path, page_size: int, top: int, sort: str = "cumulative"
+) -> str:
     """cProfile of the pipeline over the file: the `top` functions by cumulative time."""
     profiler = cProfile.Profile()
     profiler.enable()

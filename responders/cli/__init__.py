@@ -33,6 +33,7 @@ COMMANDS = {
     "users": "responders.cli.users_cmd",
     "cases": "responders.cli.cases_cmd",
     "check": "responders.cli.check_cmd",
+    "import": "responders.cli.import_cmd",
 }
 
 
