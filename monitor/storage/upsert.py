@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Insert, Table
@@ -84,7 +85,7 @@ def bulk_insert(
         else:
             one_row = "(" + ", ".join(["?"] * len(plan.columns)) + ")"
             sql = head + "VALUES " + ", ".join([one_row] * len(chunk)) + suffix
-            params = tuple(value for values in chunk for value in values)
+            params = tuple(chain.from_iterable(chunk))
         if postgres:
             out.extend(_pg_execute(conn, sql, params, bool(returning)))
             continue
