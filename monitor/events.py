@@ -11,6 +11,7 @@ delivery row for its log. It lives in `monitor` because the ingest pipeline emit
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -69,15 +70,48 @@ def emit(
         return _queue(session, event_type, payload, event_id, now or utcnow())
 
 
-def _queue(
-    session: Session, event_type: str, payload: dict[str, Any], event_id: str, now: datetime
+def emit_many(
+    session: Session,
+    event_type: str,
+    payloads: Iterable[dict[str, Any]],
+    now: datetime | None = None,
 ) -> list[int]:
+    """`emit` for a page of events: the endpoints are read once, `payloads` consumed only if any
+    endpoint subscribes (so building them costs nothing when no one listens)."""
+    if event_type not in EVENT_TYPES:
+        raise UnknownEvent(f"unknown event type {event_type!r}; one of {', '.join(EVENT_TYPES)}")
+    with session.no_autoflush:
+        wanted = _subscribers(session, event_type)
+        if not wanted:
+            return []
+        at = now or utcnow()
+        return [i for p in payloads for i in _queue_for(session, wanted, event_type, p, "", at)]
+
+
+def _subscribers(session: Session, event_type: str) -> list[m.WebhookEndpoint]:
     endpoints = session.scalars(
         select(m.WebhookEndpoint).where(m.WebhookEndpoint.active.is_(True))
     ).all()
-    wanted = [e for e in endpoints if event_type in (e.event_types or [])]
+    return [e for e in endpoints if event_type in (e.event_types or [])]
+
+
+def _queue(
+    session: Session, event_type: str, payload: dict[str, Any], event_id: str, now: datetime
+) -> list[int]:
+    wanted = _subscribers(session, event_type)
     if not wanted:
         return []
+    return _queue_for(session, wanted, event_type, payload, event_id, now)
+
+
+def _queue_for(
+    session: Session,
+    wanted: list[m.WebhookEndpoint],
+    event_type: str,
+    payload: dict[str, Any],
+    event_id: str,
+    now: datetime,
+) -> list[int]:
     event_id = event_id or f"evt_{uuid.uuid4().hex}"
     body = event_body(event_id, event_type, payload, now)
     ids: list[int] = []

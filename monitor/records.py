@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from monitor.mention import MAX_COUNT, Mention, as_utc
 from monitor.records_csv import csv_records, decode_line
@@ -161,24 +161,28 @@ def _jsonl_row(path: Path, number: int, raw_line: bytes) -> Row:
 
 def _iter_csv(path: Path) -> Iterator[Row]:
     with path.open("rb") as fh:
-        records = csv_records(fh)
-        header = next(records, None)
-        fields = [f.strip().lower() for f in (header.values or [])] if header else []
-        if "text" not in fields:
-            raise InputFileError(
-                f"{path}: the CSV header has no 'text' column"
-                f" (found: {', '.join(fields) or 'none'})"
-            )
-        for number, record in enumerate(records, start=1):
-            location = f"{path.name}:{record.line}"
-            if record.values is None:
-                yield Row(number, location, None, record.error, record.raw)
-                continue
-            data: dict[str, Any] = dict.fromkeys((f for f in fields if f), None)
-            data.update((k, v) for k, v in zip(fields, record.values, strict=False) if k)
-            if len(record.values) > len(fields):
-                data["_extra"] = record.values[len(fields) :]
-            yield Row(number, location, data)
+        yield from csv_file_rows(path, fh)
+
+
+def csv_file_rows(path: Path, fh: BinaryIO) -> Iterator[Row]:
+    """Yield the rows of a CSV file open at its start (the caller may watch `fh.tell()`)."""
+    records = csv_records(fh)
+    header = next(records, None)
+    fields = [f.strip().lower() for f in (header.values or [])] if header else []
+    if "text" not in fields:
+        raise InputFileError(
+            f"{path}: the CSV header has no 'text' column (found: {', '.join(fields) or 'none'})"
+        )
+    for number, record in enumerate(records, start=1):
+        location = f"{path.name}:{record.line}"
+        if record.values is None:
+            yield Row(number, location, None, record.error, record.raw)
+            continue
+        data: dict[str, Any] = dict.fromkeys((f for f in fields if f), None)
+        data.update((k, v) for k, v in zip(fields, record.values, strict=False) if k)
+        if len(record.values) > len(fields):
+            data["_extra"] = record.values[len(fields) :]
+        yield Row(number, location, data)
 
 
 def parse_count(value: Any, name: str) -> tuple[int, str]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.mention import (
     MAX_COUNT,
+    MAX_RAW_DEPTH,
     Mention,
     as_utc,
     clean_json,
@@ -83,6 +86,13 @@ def _ident(mention: Any) -> str:
 
 
 def _normalized(mention: Any, now: datetime) -> Mention | Rejected:
+    if isinstance(mention, Mention) and storable_as_is(mention, now):
+        return mention  # the common case: nothing to change, nothing to copy
+    return rewritten(mention, now)
+
+
+def rewritten(mention: Any, now: datetime) -> Mention | Rejected:
+    """The mention with every field made storable and each change noted (no shortcut taken)."""
     if not isinstance(mention, Mention):
         return Rejected("?", f"not a Mention: {type(mention).__name__}", raw_text(mention))
     notes: list[str] = []
@@ -117,6 +127,68 @@ def _normalized(mention: Any, now: datetime) -> Mention | Rejected:
         raw=raw,
         **fields,
     )
+
+
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")  # NUL or a lone surrogate
+
+
+def storable_as_is(mention: Mention, now: datetime) -> bool:
+    """Whether normalizing would change nothing (so the same mention can be stored as it is).
+
+    Checks, without copying, exactly what `_normalized` would otherwise rewrite or note; any
+    doubt answers False and the full normalization runs.
+    """
+    strings = (mention.text, mention.url)
+    short = ((mention.platform, PLATFORM_CHARS), (mention.external_id, ID_CHARS),
+             (mention.parent_id, ID_CHARS), (mention.root_id, ID_CHARS),
+             (mention.lang, LANG_CHARS), (mention.author, ID_CHARS),
+             (mention.author_id, ID_CHARS))  # fmt: skip
+    for value in strings:
+        if type(value) is not str or _UNSTORABLE.search(value):
+            return False
+    for value, limit in short:
+        if type(value) is not str or len(value) > limit or value != value.strip():
+            return False
+        if _UNSTORABLE.search(value):
+            return False
+    if not mention.external_id:
+        return False
+    for person in (mention.author, mention.author_id):
+        if person and not usable_author(person):
+            return False
+    for count in (mention.author_followers, mention.likes, mention.replies, mention.reposts):
+        if type(count) is not int or not 0 <= count <= MAX_COUNT:
+            return False
+    when = mention.created_at
+    if when is not None and (
+        type(when) is not datetime or when.tzinfo is not UTC
+        or not EARLIEST <= when <= now + FUTURE_SLACK
+    ):  # fmt: skip
+        return False
+    return type(mention.reply_allowed) is bool and type(mention.raw) is dict and _clean(mention.raw)
+
+
+def _clean(value: Any, depth: int = 0) -> bool:
+    """Whether `clean_json` would return `value` unchanged (same types, same content)."""
+    kind = type(value)
+    if kind is str:
+        return not _UNSTORABLE.search(value)
+    if value is None or kind is bool:
+        return True
+    if kind is int:
+        return -MAX_COUNT - 1 <= value <= MAX_COUNT
+    if kind is float:
+        return math.isfinite(value)
+    if depth >= MAX_RAW_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or _UNSTORABLE.search(key) or not _clean(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        return all(_clean(item, depth + 1) for item in value)
+    return False
 
 
 def _text(value: Any, name: str, notes: list[str]) -> str:
