@@ -28,7 +28,12 @@ class InputFileError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One input row: its number (1-based, header excluded for CSV), location, and content."""
+    """One input row: its line in the file (where a CSV record began), location, and content.
+
+    `number` is the physical line for both formats, so what `makegood score` reports as a
+    row's `line` is where the row starts (a CSV header is line 1; a multi-line CSV record counts
+    its first line), and the message of an unterminated quote names the same line.
+    """
 
     number: int
     location: str
@@ -169,8 +174,8 @@ def _iter_csv(path: Path) -> Iterator[Row]:
                 f"{path}: the CSV header has no 'text' column"
                 f" (found: {', '.join(fields) or 'none'})"
             )
-        for number, record in enumerate(records, start=1):
-            location = f"{path.name}:{record.line}"
+        for record in records:
+            number, location = record.line, f"{path.name}:{record.line}"
             if record.values is None:
                 yield Row(number, location, None, record.error, record.raw)
                 continue
