@@ -105,7 +105,9 @@ class HackerNewsSource:
                 break  # a first poll reads only the newest page; else `since` is reached
             oldest = min(stamps)
             if pages >= self.options.max_pages:
-                left = total - len(hits) if total is not None else None
+                # nbHits counts this query's matches: those not on its page are unread, less
+                # the ones seen before at the `since` second (the filter is inclusive).
+                left = total - len(hits) - len(seen) if total is not None else None
                 gap = Gap(
                     since=_when(since),
                     until=_when(oldest),

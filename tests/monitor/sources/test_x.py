@@ -139,6 +139,40 @@ def test_a_burst_left_half_read_by_an_older_cursor_is_read_on() -> None:
     assert result.next_cursor["search"] == {"since_id": "30"}
 
 
+@pytest.mark.parametrize(("options", "cents"), [
+    ({"mentions": False}, 1 * 100 * 3 * 0.5),  # one feed, 100 posts a page, 3 pages, 0.5 cents
+    ({"account_id": "9", "max_pages": 5}, 2 * 100 * 5 * 0.5),
+    ({"mentions": False, "max_results": 10, "max_pages": 1}, 10 * 0.5),
+])  # fmt: skip
+def test_the_budget_counts_every_page_a_poll_may_read(
+    options: dict[str, Any], cents: float
+) -> None:
+    with serving() as server:
+        assert x_source(server, **options).budget.max_poll_cost_cents == pytest.approx(cents)
+
+
+def test_a_page_failing_mid_burst_keeps_what_was_paid_for_and_reads_on_next_poll() -> None:
+    page1 = {"data": [{"id": "30", "text": "kettlebird c"}],
+             "meta": {"newest_id": "30", "result_count": 1, "next_token": "p2"}}  # fmt: skip
+    page2 = {"data": [{"id": "28", "text": "kettlebird a"}], "meta": {"result_count": 1}}
+    with serving() as server:
+        server.add("GET", SEARCH, json_reply(page1), query=None)
+        server.add(
+            "GET", SEARCH, [server_error(503), json_reply(page2)], query={"next_token": "p2"}
+        )
+        source = x_source(server, mentions=False)
+        first = source.poll({"search": {"since_id": "10"}})
+        second = source.poll(first.next_cursor)
+        asked = [r.query.get("next_token") for r in server.calls(SEARCH)]
+    assert [x.external_id for x in first.mentions] == ["30"] and first.gaps == []
+    assert first.next_cursor["search"] == {
+        "since_id": "10", "next_token": "p2", "pending_newest": "30"
+    }  # fmt: skip
+    assert asked == [None, "p2", "p2"]  # page 1 is not bought twice
+    assert [x.external_id for x in second.mentions] == ["28"]
+    assert second.next_cursor["search"] == {"since_id": "30"}
+
+
 def test_missing_token_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MAKEGOOD_X_BEARER_TOKEN")
     with pytest.raises(SourceError, match=r"^t:x:default: MAKEGOOD_X_BEARER_TOKEN is not set$"):
