@@ -16,6 +16,7 @@ from typing import Any
 
 from monitor.mention import MAX_COUNT, Mention, as_utc
 from monitor.records_csv import csv_records, decode_line
+from monitor.sources._common import printable
 from monitor.sources.base import Rejected
 
 MAX_TEXT_CHARS = 40_000  # longer posts are cut: nothing on a social platform is longer
@@ -237,7 +238,7 @@ def mention_from_row(row: Row, default_platform: str = "replay") -> Mention | Re
     except Exception as exc:  # whatever one row holds, it is that row's problem alone
         detail = f"{type(exc).__name__}: {exc}"[:300]
         return Rejected(
-            row.location, f"unreadable row: {detail}", row.raw or repr(row.data)[:20_000]
+            row.location, f"unreadable row: {detail}", row.raw or printable(row.data)[:20_000]
         )
 
 
