@@ -165,6 +165,10 @@ class BlueskySource:
         token = state.get("page")  # a burst an older version left half read
         for pages in range(1, self.options.max_pages + 1):
             body = self._call(fetch, token, state.get("since"))
+            if isinstance(body, str | bytes) and self.recorder.last is not None:
+                # Not JSON at all (a portal's HTML page): the SDK hands the text through.
+                where = f"Bluesky's {path_of(self._last_url())}"
+                raise not_json(self.name, where, self.recorder.last)
             items = body.get(field) if isinstance(body, dict) else None
             if not isinstance(items, list):
                 raise SourceError(
