@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tests.fakes.atproto import create_session
 from tests.fakes.http_server import FakeServer
-from tests.responders.publishers.platform_payloads import create_session
 
 START = datetime(2026, 5, 2, 9, 0, tzinfo=UTC)
 X_EPOCH_MS = 1288834974657  # X's snowflake epoch (ids carry their creation time)

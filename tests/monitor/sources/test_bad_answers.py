@@ -21,10 +21,10 @@ from monitor.retry import MAX_WAIT_SECONDS
 from monitor.sources import build_source
 from monitor.sources.x import XSource
 from tests.fakes import bad_answers as bad
+from tests.fakes.atproto import create_session
 from tests.fakes.clients import RewriteAdapter
 from tests.fakes.http_server import FakeServer, Reply, serving
 from tests.fakes.pipeline import brand_and_channel, catch_all_settings, channel_row
-from tests.responders.publishers.platform_payloads import create_session
 
 LISTING = {"kind": "Listing", "data": {"children": [], "after": None, "before": None}}
 TOKEN = {"access_token": "t", "token_type": "bearer", "expires_in": 3600, "scope": "*"}
