@@ -133,8 +133,8 @@ def _as_text(value: Any) -> str:
 
 def _shown(value: Any) -> str:
     """A value as a short note (an int too long to print says how long it is)."""
-    plain = isinstance(value, str | int | datetime) and not isinstance(value, bool)
-    shown = _as_text(value) if plain else printable(value)
+    plain = isinstance(value, int | datetime) and not isinstance(value, bool)
+    shown = _as_text(value) if plain else printable(value)  # text in quotes, as repr shows it
     return clean_text(shown)[:40]
 
 
@@ -202,6 +202,7 @@ def _when(value: Any, now: datetime, notes: list[str]) -> datetime | None:
     except (OverflowError, ValueError):
         when = None
     if when is None or when < EARLIEST or when > now + FUTURE_SLACK:
-        notes.append(f"created_at: {_shown(value)} out of range, fetch time used")
+        shown = clean_text(_as_text(value))[:40]
+        notes.append(f"created_at: {shown} out of range, fetch time used")
         return None
     return when

@@ -201,7 +201,7 @@ class XSource:
             read.mentions[:0] = page_mentions  # older pages go first: oldest first overall
             read.rejected.extend(page_bad)
             read.posts += count
-            meta = body.get("meta") or {}
+            meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
             newest = newest or meta.get("newest_id")  # the first page's newest is the burst's
             data = [t for t in body.get("data") or [] if isinstance(t, dict)]
             oldest = data[-1] if data else oldest
