@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from monitor.mention import MAX_COUNT, Mention, as_utc
 from monitor.records_csv import csv_records, decode_line
+from monitor.sources._common import printable
 from monitor.sources.base import Rejected
 
 MAX_TEXT_CHARS = 40_000  # longer posts are cut: nothing on a social platform is longer
@@ -28,7 +29,12 @@ class InputFileError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One input row: its number (1-based, header excluded for CSV), location, and content."""
+    """One input row: its line in the file (where a CSV record began), location, and content.
+
+    `number` is the physical line for both formats, so what `makegood score` reports as a
+    row's `line` is where the row starts (a CSV header is line 1; a multi-line CSV record counts
+    its first line), and the message of an unterminated quote names the same line.
+    """
 
     number: int
     location: str
@@ -173,8 +179,9 @@ def csv_file_rows(path: Path, fh: BinaryIO) -> Iterator[Row]:
         raise InputFileError(
             f"{path}: the CSV header has no 'text' column (found: {', '.join(fields) or 'none'})"
         )
-    for number, record in enumerate(records, start=1):
-        location = f"{path.name}:{record.line}"
+    for record in records:
+        # Numbered by the line the row began on (a quoted field may span lines).
+        number, location = record.line, f"{path.name}:{record.line}"
         if record.values is None:
             yield Row(number, location, None, record.error, record.raw)
             continue
@@ -236,7 +243,7 @@ def mention_from_row(row: Row, default_platform: str = "replay") -> Mention | Re
     except Exception as exc:  # whatever one row holds, it is that row's problem alone
         detail = f"{type(exc).__name__}: {exc}"[:300]
         return Rejected(
-            row.location, f"unreadable row: {detail}", row.raw or repr(row.data)[:20_000]
+            row.location, f"unreadable row: {detail}", row.raw or printable(row.data)[:20_000]
         )
 
 

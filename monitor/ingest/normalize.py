@@ -27,6 +27,7 @@ from monitor.mention import (
     usable_author,
     utcnow,
 )
+from monitor.sources._common import defused, printable
 from monitor.sources.base import Rejected
 
 ID_CHARS = 200  # String(200) columns: external_id, parent_id, root_id, author_handle
@@ -64,9 +65,9 @@ def split(
 def raw_text(payload: Any) -> str:
     """A payload as clean JSON text for quarantine (its repr when it is not JSON-able)."""
     try:
-        text = json.dumps(clean_json(payload), ensure_ascii=False, default=str)
+        text = json.dumps(clean_json(defused(payload)), ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
-        text = repr(payload)
+        text = printable(payload)
     return clean_text(text)[:RAW_LIMIT]
 
 
@@ -78,11 +79,11 @@ def as_record(mention: Mention) -> dict[str, Any]:
 
 
 def _platform(mention: Any) -> str:
-    return clean_text(str(getattr(mention, "platform", "?")))[:PLATFORM_CHARS]
+    return clean_text(_as_text(getattr(mention, "platform", "?")))[:PLATFORM_CHARS]
 
 
 def _ident(mention: Any) -> str:
-    return clean_text(str(getattr(mention, "external_id", "?")))[:ID_CHARS]
+    return clean_text(_as_text(getattr(mention, "external_id", "?")))[:ID_CHARS]
 
 
 def _normalized(mention: Any, now: datetime) -> Mention | Rejected:
@@ -114,8 +115,9 @@ def rewritten(mention: Any, now: datetime) -> Mention | Rejected:
         root_id=_identifier(mention.root_id, notes, "root_id"),
         lang=_short(mention.lang, LANG_CHARS, "lang", notes),
     )
-    raw = clean_json(mention.raw if isinstance(mention.raw, dict) else {"value": mention.raw})
-    if raw != mention.raw:
+    original = mention.raw if isinstance(mention.raw, dict) else {"value": mention.raw}
+    raw = clean_json(defused(original))
+    if _differs(raw, original):
         notes.append("raw: cleaned (NUL, lone surrogates, non-finite or huge numbers, depth)")
     if notes:
         raw = {**raw, "_normalized": notes}
@@ -191,8 +193,32 @@ def _clean(value: Any, depth: int = 0) -> bool:
     return False
 
 
+def _as_text(value: Any) -> str:
+    """A value as text: a str as it is, anything else as str() would show it, never raising."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(defused(value))
+    except Exception:
+        return printable(value)
+
+
+def _shown(value: Any) -> str:
+    """A value as a short note (an int too long to print says how long it is)."""
+    plain = isinstance(value, int | datetime) and not isinstance(value, bool)
+    shown = _as_text(value) if plain else printable(value)  # text in quotes, as repr shows it
+    return clean_text(shown)[:40]
+
+
+def _differs(cleaned: Any, original: Any) -> bool:
+    try:
+        return bool(cleaned != original)
+    except RecursionError:  # nested past what == can walk: it was cut, so it differs
+        return True
+
+
 def _text(value: Any, name: str, notes: list[str]) -> str:
-    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    text = "" if value is None else _as_text(value)
     cleaned = clean_text(text)
     if cleaned != value and value not in (None, ""):
         notes.append(f"{name}: cleaned (NUL or lone surrogates removed, or not text)")
@@ -230,11 +256,11 @@ def _count(value: Any, name: str, notes: list[str]) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
-        notes.append(f"{name}: {clean_text(repr(value))[:40]} is not a count, stored as 0")
+        notes.append(f"{name}: {_shown(value)} is not a count, stored as 0")
         return 0
     if number < 0 or number > MAX_COUNT:
         clamped = min(max(number, 0), MAX_COUNT)
-        notes.append(f"{name}: {str(number)[:40]} clamped to {clamped}")
+        notes.append(f"{name}: {_shown(number)} clamped to {clamped}")
         return clamped
     return number
 
@@ -248,6 +274,7 @@ def _when(value: Any, now: datetime, notes: list[str]) -> datetime | None:
     except (OverflowError, ValueError):
         when = None
     if when is None or when < EARLIEST or when > now + FUTURE_SLACK:
-        notes.append(f"created_at: {clean_text(str(value))[:40]} out of range, fetch time used")
+        shown = clean_text(_as_text(value))[:40]
+        notes.append(f"created_at: {shown} out of range, fetch time used")
         return None
     return when
