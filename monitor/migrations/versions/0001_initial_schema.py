@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 13:59:04.021386
+Create Date: 2026-12-03 14:23:19.727452
 """
 
 from collections.abc import Sequence
