@@ -31,6 +31,7 @@ from monitor.matching import BrandMatcher, BrandRule, compile_brand
 from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.retry import clamp_wait
 from monitor.scoring import score_mention, severity_rank
+from monitor.secrets import mask_known
 from monitor.settings import BrandSettings, ChannelSettings, Settings
 from monitor.sources.base import Budget, PollResult, Rejected, Source, SourceError
 from monitor.storage import models as m
@@ -120,10 +121,10 @@ class Pipeline:
         try:
             result = source.poll(cursor)
         except SourceError as exc:
-            report.error = str(exc)
+            report.error = mask_known(str(exc))
             report.quarantined = len(exc.rejected)
             retry_after = failure_retry_after(exc.retry_after, exc.permanent)
-            self._record_failure(source.name, str(exc), retry_after, channel, exc.rejected)
+            self._record_failure(source.name, report.error, retry_after, channel, exc.rejected)
             return report
         except Exception as exc:  # a bug in a source is still a failing channel
             return self._unexpected(source.name, exc, channel, report)
@@ -136,7 +137,8 @@ class Pipeline:
     ) -> IngestReport:
         """Record an exception nobody expected as a channel failure: back-off, count, alert."""
         log.exception("channel %s: unexpected error while polling", key)
-        report.error = clean_text(f"{key}: unexpected {type(exc).__name__} while polling: {exc}")
+        text = f"{key}: unexpected {type(exc).__name__} while polling: {exc}"
+        report.error = mask_known(clean_text(text))
         self._record_failure(key, report.error, None, channel)
         return report
 

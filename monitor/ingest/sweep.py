@@ -9,6 +9,7 @@ from monitor import poll_stats
 from monitor.ingest.pipeline import IngestReport, Pipeline
 from monitor.log_context import bound
 from monitor.mention import utcnow
+from monitor.secrets import mask_known
 from monitor.settings import Settings
 from monitor.sources import SourceError, build_source, channel_key
 
@@ -40,7 +41,7 @@ def poll_all(
                 source = build_source(brand, channel)
             except Exception as exc:  # a channel that cannot be built is that channel's failure
                 error = str(exc) if isinstance(exc, SourceError) else f"{type(exc).__name__}: {exc}"
-                keep(IngestReport(channel=channel_key(brand, channel), error=error))
+                keep(IngestReport(channel=channel_key(brand, channel), error=mask_known(error)))
                 continue
             key, started, run = channel_key(brand, channel), time.monotonic(), []
             with bound(channel=key, brand=brand.name):
