@@ -35,14 +35,10 @@ from monitor.mention import utcnow  # noqa: E402
 from monitor.settings import load_settings  # noqa: E402
 from monitor.storage.engine import make_engine  # noqa: E402
 from responders.worker.scheduler import Worker  # noqa: E402
+from tests.fakes.config import write_config  # noqa: E402
 from tests.fakes.smtp import smtp_server  # noqa: E402
 from tests.responders.alerts.helpers import SEVERE  # noqa: E402
-from tests.responders.worker.helpers import (  # noqa: E402
-    append,
-    post_line,
-    worker_settings,
-    write_config,
-)
+from tests.responders.worker.helpers import append, post_line, worker_settings  # noqa: E402
 
 
 @contextmanager

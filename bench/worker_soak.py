@@ -42,8 +42,9 @@ from sqlalchemy import func, select  # noqa: E402
 from bench.alert_latency import database  # noqa: E402
 from monitor.storage import models as m  # noqa: E402
 from monitor.storage.engine import make_engine  # noqa: E402
+from tests.fakes.config import write_config  # noqa: E402
 from tests.fakes.smtp import smtp_server  # noqa: E402
-from tests.responders.worker.helpers import worker_settings, write_config  # noqa: E402
+from tests.responders.worker.helpers import worker_settings  # noqa: E402
 
 DEMO_STREAM = ROOT / "monitor" / "demo" / "stream.jsonl"
 SAMPLE_EVERY = 10.0

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from monitor.mention import MAX_COUNT, Mention, as_utc
 from monitor.records_csv import csv_records, decode_line
+from monitor.sources._common import printable
 from monitor.sources.base import Rejected
 
 MAX_TEXT_CHARS = 40_000  # longer posts are cut: nothing on a social platform is longer
@@ -28,7 +29,12 @@ class InputFileError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One input row: its number (1-based, header excluded for CSV), location, and content."""
+    """One input row: its line in the file (where a CSV record began), location, and content.
+
+    `number` is the physical line for both formats, so what `makegood score` reports as a
+    row's `line` is where the row starts (a CSV header is line 1; a multi-line CSV record counts
+    its first line), and the message of an unterminated quote names the same line.
+    """
 
     number: int
     location: str
@@ -161,24 +167,29 @@ def _jsonl_row(path: Path, number: int, raw_line: bytes) -> Row:
 
 def _iter_csv(path: Path) -> Iterator[Row]:
     with path.open("rb") as fh:
-        records = csv_records(fh)
-        header = next(records, None)
-        fields = [f.strip().lower() for f in (header.values or [])] if header else []
-        if "text" not in fields:
-            raise InputFileError(
-                f"{path}: the CSV header has no 'text' column"
-                f" (found: {', '.join(fields) or 'none'})"
-            )
-        for number, record in enumerate(records, start=1):
-            location = f"{path.name}:{record.line}"
-            if record.values is None:
-                yield Row(number, location, None, record.error, record.raw)
-                continue
-            data: dict[str, Any] = dict.fromkeys((f for f in fields if f), None)
-            data.update((k, v) for k, v in zip(fields, record.values, strict=False) if k)
-            if len(record.values) > len(fields):
-                data["_extra"] = record.values[len(fields) :]
-            yield Row(number, location, data)
+        yield from csv_file_rows(path, fh)
+
+
+def csv_file_rows(path: Path, fh: BinaryIO) -> Iterator[Row]:
+    """Yield the rows of a CSV file open at its start (the caller may watch `fh.tell()`)."""
+    records = csv_records(fh)
+    header = next(records, None)
+    fields = [f.strip().lower() for f in (header.values or [])] if header else []
+    if "text" not in fields:
+        raise InputFileError(
+            f"{path}: the CSV header has no 'text' column (found: {', '.join(fields) or 'none'})"
+        )
+    for record in records:
+        # Numbered by the line the row began on (a quoted field may span lines).
+        number, location = record.line, f"{path.name}:{record.line}"
+        if record.values is None:
+            yield Row(number, location, None, record.error, record.raw)
+            continue
+        data: dict[str, Any] = dict.fromkeys((f for f in fields if f), None)
+        data.update((k, v) for k, v in zip(fields, record.values, strict=False) if k)
+        if len(record.values) > len(fields):
+            data["_extra"] = record.values[len(fields) :]
+        yield Row(number, location, data)
 
 
 def parse_count(value: Any, name: str) -> tuple[int, str]:
@@ -232,7 +243,7 @@ def mention_from_row(row: Row, default_platform: str = "replay") -> Mention | Re
     except Exception as exc:  # whatever one row holds, it is that row's problem alone
         detail = f"{type(exc).__name__}: {exc}"[:300]
         return Rejected(
-            row.location, f"unreadable row: {detail}", row.raw or repr(row.data)[:20_000]
+            row.location, f"unreadable row: {detail}", row.raw or printable(row.data)[:20_000]
         )
 
 

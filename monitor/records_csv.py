@@ -103,8 +103,14 @@ def _records(reader: Iterator[list[str]], lines: CsvLines) -> Iterator[CsvRecord
             continue
         except csv.Error as exc:
             if len(lines.record) > 1:
-                # A quote closed mid-field lines later: the field really opened unclosed.
-                yield _unterminated(lines, f"line {lines.record[-1][0]}, where a quote closes it")
+                # A quote closed mid-field lines later (or the file ended inside the field):
+                # the field really opened unclosed.
+                ran_to = (
+                    "the end of the file"
+                    if lines.file_done and not lines.pending
+                    else f"line {lines.record[-1][0]}, where a quote closes it"
+                )
+                yield _unterminated(lines, ran_to)
                 continue
             try:  # one odd line (`"a"b`): read it as leniently as a spreadsheet would
                 values = next(csv.reader([_text(lines.record)]))

@@ -52,6 +52,15 @@ def mask(text: str, secrets: Iterable[str] = ()) -> str:
     return text
 
 
+def mask_known(text: str) -> str:
+    """`text` fit to show or store: URL passwords and the environment's credentials masked.
+
+    For error messages that reach tables, pages and JSON (a platform's error may quote the URL
+    it was given, token and all); logs are masked by SecretFilter.
+    """
+    return mask(text, secret_values())
+
+
 class SecretFilter(logging.Filter):
     """A handler filter that masks secrets in every record's message (and its traceback)."""
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from monitor.business_time import WEEKDAYS, WorkCalendar, parse_ranges
 
 DEFAULT_CONFIG = Path("config/makegood.example.toml")
 CONFIG_ENV = "MAKEGOOD_CONFIG"
@@ -48,6 +51,19 @@ class WebSettings(_Strict):
         False, description="Send session cookies only over HTTPS; set true behind HTTPS."
     )
     session_hours: int = Field(12, ge=1, description="A login lasts this many hours.")
+    api_requests_per_minute: int = Field(
+        120,
+        ge=1,
+        le=100_000,
+        description="JSON API (/api/v1): requests a token may make per minute, sustained"
+        " (per web worker process: an in-memory token bucket).",
+    )
+    api_burst: int = Field(
+        30,
+        ge=1,
+        le=100_000,
+        description="JSON API: requests a token may make at once, before the rate applies.",
+    )
 
 
 class SmtpSettings(_Strict):
@@ -74,6 +90,64 @@ class SmtpSettings(_Strict):
         return os.environ.get(self.password_env, "")
 
 
+def _check_timezone(value: str) -> str:
+    """The IANA zone name unchanged, or ValueError naming what is wrong."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
+        raise ValueError(
+            f"unknown time zone {value!r} (an IANA name, e.g. Europe/Berlin)"
+        ) from None
+    return value
+
+
+AlertKind = Literal["severity", "spike", "viral", "channel_down", "gap", "sla_warning", "digest"]
+ALERT_KINDS: tuple[str, ...] = get_args(AlertKind)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class AlertRouteSettings(_Strict):
+    """One chat route: alerts that match go to the Apprise URL held in an environment variable."""
+
+    url_env: str = Field(
+        description="Name of the environment variable holding the Apprise URL (e.g. "
+        "MAKEGOOD_SLACK_URL); the URL itself is a secret and never goes in the file."
+    )
+    min_severity: Literal["low", "medium", "high", "critical"] = Field(
+        "high", description="Alerts below this severity are not sent on this route."
+    )
+    brands: list[str] = Field(
+        default_factory=list, description="Only these brands' alerts (empty: every brand)."
+    )
+    kinds: list[AlertKind] = Field(
+        default_factory=list,
+        description="Only these alert kinds (empty: every kind but the daily digest, which a "
+        "route gets only when it names it).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_literal_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "url" in data:
+            raise ValueError(
+                "a literal Apprise URL is a secret and is refused here: put it in an environment"
+                ' variable and name that variable, e.g. url_env = "MAKEGOOD_SLACK_URL"'
+            )
+        return data
+
+    @field_validator("url_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if "://" in value:
+            raise ValueError(
+                "url_env names an environment variable, not the URL itself (the URL is a"
+                ' secret): export MAKEGOOD_SLACK_URL=... and set url_env = "MAKEGOOD_SLACK_URL"'
+            )
+        if not _ENV_NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not an environment variable name")
+        return value
+
+
 class AlertSettings(_Strict):
     """Who gets alert e-mails, when, and how many."""
 
@@ -92,6 +166,11 @@ class AlertSettings(_Strict):
     )
     digest_hour: int = Field(
         8, ge=0, le=23, description="Hour (in `timezone`) the digest goes out."
+    )
+    routes: list[AlertRouteSettings] = Field(
+        default_factory=list,
+        description="Chat routes ([[alerts.routes]]): each alert also goes to every matching"
+        " route through Apprise (Slack, Teams, Discord, ntfy, JSON webhooks...).",
     )
 
     @field_validator("quiet_hours")
@@ -112,13 +191,7 @@ class AlertSettings(_Strict):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
-            raise ValueError(
-                f"unknown time zone {value!r} (an IANA name, e.g. Europe/Berlin)"
-            ) from None
-        return value
+        return _check_timezone(value)
 
 
 class SpikeSettings(_Strict):
@@ -214,6 +287,39 @@ class WorkerSettings(_Strict):
     )
 
 
+class HealthSettings(_Strict):
+    """The operator's endpoints: /readyz's worker check and who may read /metrics."""
+
+    metrics_access: Literal["localhost", "token"] = Field(
+        "localhost",
+        description=(
+            "Who may read /metrics: 'localhost' (requests from 127.0.0.1 or ::1 only) or "
+            "'token' (an `Authorization: Bearer` header with the value of `metrics_token_env`)."
+        ),
+    )
+    metrics_token_env: str = Field(
+        "MAKEGOOD_METRICS_TOKEN",
+        description="The environment variable holding the /metrics bearer token (access 'token').",
+    )
+    worker_stale_seconds: int = Field(
+        120,
+        ge=4,
+        description=(
+            "/readyz fails when no worker's heartbeat is younger than this; workers beat "
+            "every quarter of it."
+        ),
+    )
+    require_worker: bool = Field(
+        True,
+        description="Whether /readyz checks the worker heartbeat (false when polling by cron).",
+    )
+
+    @property
+    def metrics_token(self) -> str:
+        """The /metrics bearer token from the environment (empty when unset)."""
+        return os.environ.get(self.metrics_token_env, "")
+
+
 class SlaSettings(_Strict):
     """Minutes to first response per severity (DESIGN.md: within the hour for high and critical)."""
 
@@ -232,6 +338,59 @@ class SlaSettings(_Strict):
     def minutes_for(self, severity: str) -> int:
         """The SLA in minutes for a severity (none counts as low)."""
         return int(getattr(self, severity, self.low)) if severity != "none" else self.low
+
+
+DayHours = str | list[str]
+_DAY_HELP = (
+    'working hours that day, e.g. "09:00-17:30" or ["09:00-12:00", "13:00-17:30"]; absent = closed'
+)
+
+
+class BusinessHoursSettings(_Strict):
+    """A brand's working week: SLA clocks count only these hours (monitor.business_time)."""
+
+    timezone: str = Field(
+        "", description="IANA time zone of the hours and holidays; empty = [alerts] timezone"
+    )
+    mon: DayHours = Field("", description=_DAY_HELP)
+    tue: DayHours = Field("", description=_DAY_HELP)
+    wed: DayHours = Field("", description=_DAY_HELP)
+    thu: DayHours = Field("", description=_DAY_HELP)
+    fri: DayHours = Field("", description=_DAY_HELP)
+    sat: DayHours = Field("", description=_DAY_HELP)
+    sun: DayHours = Field("", description=_DAY_HELP)
+    holidays: list[date] = Field(
+        [],
+        description='closed local dates (ISO), e.g. ["2026-12-25"]; closes ranges starting then',
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return _check_timezone(value) if value else value
+
+    @field_validator(*WEEKDAYS)
+    @classmethod
+    def _ranges(cls, value: DayHours) -> DayHours:
+        if value:  # "" and [] are a closed day
+            parse_ranges(value)
+        return value
+
+    @model_validator(mode="after")
+    def _some_day_open(self) -> BusinessHoursSettings:
+        if not any(getattr(self, day) for day in WEEKDAYS):
+            raise ValueError(
+                'no working hours on any day (set e.g. mon = "09:00-17:30", or drop [brands.hours])'
+            )
+        return self
+
+    def calendar(self, default_timezone: str) -> WorkCalendar:
+        """The calendar these hours describe (zone: their own, else `default_timezone`)."""
+        week = tuple(
+            parse_ranges(getattr(self, day)) if getattr(self, day) else () for day in WEEKDAYS
+        )
+        zone = ZoneInfo(self.timezone or default_timezone)
+        return WorkCalendar(zone, week, frozenset(self.holidays))
 
 
 class ChannelSettings(BaseModel):
@@ -292,6 +451,15 @@ class BrandSettings(_Strict):
     alert_recipients: list[str] = Field(
         [], description="This brand's alert mail goes here instead of alerts.recipients."
     )
+    hours: BusinessHoursSettings | None = Field(
+        None, description="Working hours, time zone and holidays; absent: the clock never stops."
+    )
+    sla_warning_share: float = Field(
+        0.8,
+        gt=0,
+        lt=1,
+        description="Share of the SLA after which an unanswered case raises an sla_warning alert.",
+    )
     channels: list[ChannelSettings] = Field([], description="Where the brand is listened for.")
 
     @model_validator(mode="after")
@@ -317,6 +485,7 @@ class Settings(_Strict):
     spike: SpikeSettings = Field(SpikeSettings(), description="The spike watch.")
     worker: WorkerSettings = Field(WorkerSettings(), description="The background worker.")
     sla: SlaSettings = Field(SlaSettings(), description="Minutes to first response.")
+    health: HealthSettings = Field(HealthSettings(), description="/healthz, /readyz and /metrics.")
     brands: list[BrandSettings] = Field(min_length=1, description="The brands listened for.")
 
     @property
@@ -335,6 +504,13 @@ class Settings(_Strict):
         """The brand of that name, or None."""
         return next((brand for brand in self.brands if brand.name == name), None)
 
+    def calendar_for(self, brand: str) -> WorkCalendar | None:
+        """The brand's working calendar, or None (unknown brand or no hours: wall-clock SLA)."""
+        found = self.find_brand(brand)
+        if found is None or found.hours is None:
+            return None
+        return found.hours.calendar(self.alerts.timezone)
+
 
 def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     """Render a pydantic error location as a TOML key path, naming brands by name."""
@@ -342,7 +518,8 @@ def _location(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     node: Any = data
     for item in loc:
         if isinstance(item, int):
-            name = node[item].get("name") if isinstance(node, list) and item < len(node) else None
+            entry = node[item] if isinstance(node, list) and item < len(node) else None
+            name = entry.get("name") if isinstance(entry, dict) else None
             parts[-1] = f"{parts[-1]}[{item}]" + (f" ({name})" if isinstance(name, str) else "")
         else:
             parts.append(str(item))

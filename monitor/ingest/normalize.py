@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.mention import (
     MAX_COUNT,
+    MAX_RAW_DEPTH,
     Mention,
     as_utc,
     clean_json,
@@ -24,6 +27,7 @@ from monitor.mention import (
     usable_author,
     utcnow,
 )
+from monitor.sources._common import defused, printable
 from monitor.sources.base import Rejected
 
 ID_CHARS = 200  # String(200) columns: external_id, parent_id, root_id, author_handle
@@ -61,9 +65,9 @@ def split(
 def raw_text(payload: Any) -> str:
     """A payload as clean JSON text for quarantine (its repr when it is not JSON-able)."""
     try:
-        text = json.dumps(clean_json(payload), ensure_ascii=False, default=str)
+        text = json.dumps(clean_json(defused(payload)), ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
-        text = repr(payload)
+        text = printable(payload)
     return clean_text(text)[:RAW_LIMIT]
 
 
@@ -75,14 +79,21 @@ def as_record(mention: Mention) -> dict[str, Any]:
 
 
 def _platform(mention: Any) -> str:
-    return clean_text(str(getattr(mention, "platform", "?")))[:PLATFORM_CHARS]
+    return clean_text(_as_text(getattr(mention, "platform", "?")))[:PLATFORM_CHARS]
 
 
 def _ident(mention: Any) -> str:
-    return clean_text(str(getattr(mention, "external_id", "?")))[:ID_CHARS]
+    return clean_text(_as_text(getattr(mention, "external_id", "?")))[:ID_CHARS]
 
 
 def _normalized(mention: Any, now: datetime) -> Mention | Rejected:
+    if isinstance(mention, Mention) and storable_as_is(mention, now):
+        return mention  # the common case: nothing to change, nothing to copy
+    return rewritten(mention, now)
+
+
+def rewritten(mention: Any, now: datetime) -> Mention | Rejected:
+    """The mention with every field made storable and each change noted (no shortcut taken)."""
     if not isinstance(mention, Mention):
         return Rejected("?", f"not a Mention: {type(mention).__name__}", raw_text(mention))
     notes: list[str] = []
@@ -104,8 +115,9 @@ def _normalized(mention: Any, now: datetime) -> Mention | Rejected:
         root_id=_identifier(mention.root_id, notes, "root_id"),
         lang=_short(mention.lang, LANG_CHARS, "lang", notes),
     )
-    raw = clean_json(mention.raw if isinstance(mention.raw, dict) else {"value": mention.raw})
-    if raw != mention.raw:
+    original = mention.raw if isinstance(mention.raw, dict) else {"value": mention.raw}
+    raw = clean_json(defused(original))
+    if _differs(raw, original):
         notes.append("raw: cleaned (NUL, lone surrogates, non-finite or huge numbers, depth)")
     if notes:
         raw = {**raw, "_normalized": notes}
@@ -119,8 +131,94 @@ def _normalized(mention: Any, now: datetime) -> Mention | Rejected:
     )
 
 
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")  # NUL or a lone surrogate
+
+
+def storable_as_is(mention: Mention, now: datetime) -> bool:
+    """Whether normalizing would change nothing (so the same mention can be stored as it is).
+
+    Checks, without copying, exactly what `_normalized` would otherwise rewrite or note; any
+    doubt answers False and the full normalization runs.
+    """
+    strings = (mention.text, mention.url)
+    short = ((mention.platform, PLATFORM_CHARS), (mention.external_id, ID_CHARS),
+             (mention.parent_id, ID_CHARS), (mention.root_id, ID_CHARS),
+             (mention.lang, LANG_CHARS), (mention.author, ID_CHARS),
+             (mention.author_id, ID_CHARS))  # fmt: skip
+    for value in strings:
+        if type(value) is not str or _UNSTORABLE.search(value):
+            return False
+    for value, limit in short:
+        if type(value) is not str or len(value) > limit or value != value.strip():
+            return False
+        if _UNSTORABLE.search(value):
+            return False
+    if not mention.external_id:
+        return False
+    for person in (mention.author, mention.author_id):
+        if person and not usable_author(person):
+            return False
+    for count in (mention.author_followers, mention.likes, mention.replies, mention.reposts):
+        if type(count) is not int or not 0 <= count <= MAX_COUNT:
+            return False
+    when = mention.created_at
+    if when is not None and (
+        type(when) is not datetime or when.tzinfo is not UTC
+        or not EARLIEST <= when <= now + FUTURE_SLACK
+    ):  # fmt: skip
+        return False
+    return type(mention.reply_allowed) is bool and type(mention.raw) is dict and _clean(mention.raw)
+
+
+def _clean(value: Any, depth: int = 0) -> bool:
+    """Whether `clean_json` would return `value` unchanged (same types, same content)."""
+    kind = type(value)
+    if kind is str:
+        return not _UNSTORABLE.search(value)
+    if value is None or kind is bool:
+        return True
+    if kind is int:
+        return -MAX_COUNT - 1 <= value <= MAX_COUNT
+    if kind is float:
+        return math.isfinite(value)
+    if depth >= MAX_RAW_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or _UNSTORABLE.search(key) or not _clean(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        return all(_clean(item, depth + 1) for item in value)
+    return False
+
+
+def _as_text(value: Any) -> str:
+    """A value as text: a str as it is, anything else as str() would show it, never raising."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(defused(value))
+    except Exception:
+        return printable(value)
+
+
+def _shown(value: Any) -> str:
+    """A value as a short note (an int too long to print says how long it is)."""
+    plain = isinstance(value, int | datetime) and not isinstance(value, bool)
+    shown = _as_text(value) if plain else printable(value)  # text in quotes, as repr shows it
+    return clean_text(shown)[:40]
+
+
+def _differs(cleaned: Any, original: Any) -> bool:
+    try:
+        return bool(cleaned != original)
+    except RecursionError:  # nested past what == can walk: it was cut, so it differs
+        return True
+
+
 def _text(value: Any, name: str, notes: list[str]) -> str:
-    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    text = "" if value is None else _as_text(value)
     cleaned = clean_text(text)
     if cleaned != value and value not in (None, ""):
         notes.append(f"{name}: cleaned (NUL or lone surrogates removed, or not text)")
@@ -158,11 +256,11 @@ def _count(value: Any, name: str, notes: list[str]) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
-        notes.append(f"{name}: {clean_text(repr(value))[:40]} is not a count, stored as 0")
+        notes.append(f"{name}: {_shown(value)} is not a count, stored as 0")
         return 0
     if number < 0 or number > MAX_COUNT:
         clamped = min(max(number, 0), MAX_COUNT)
-        notes.append(f"{name}: {str(number)[:40]} clamped to {clamped}")
+        notes.append(f"{name}: {_shown(number)} clamped to {clamped}")
         return clamped
     return number
 
@@ -176,6 +274,7 @@ def _when(value: Any, now: datetime, notes: list[str]) -> datetime | None:
     except (OverflowError, ValueError):
         when = None
     if when is None or when < EARLIEST or when > now + FUTURE_SLACK:
-        notes.append(f"created_at: {clean_text(str(value))[:40]} out of range, fetch time used")
+        shown = clean_text(_as_text(value))[:40]
+        notes.append(f"created_at: {shown} out of range, fetch time used")
         return None
     return when

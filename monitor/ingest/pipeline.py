@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.events import case_data, emit_many, flagged_data
 from monitor.health import (
     budget_refusal,
     failure_retry_after,
@@ -24,12 +25,13 @@ from monitor.health import (
     spent_this_month,
     start_of_next_month,
 )
-from monitor.ingest import normalize, writes
+from monitor.ingest import case_writes, normalize, routing, writes
 from monitor.ingest.gaps import record_gaps
 from monitor.matching import BrandMatcher, BrandRule, compile_brand
 from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.retry import clamp_wait
-from monitor.scoring import Score, score_mention, severity_rank
+from monitor.scoring import score_mention, severity_rank
+from monitor.secrets import mask_known
 from monitor.settings import BrandSettings, ChannelSettings, Settings
 from monitor.sources.base import Budget, PollResult, Rejected, Source, SourceError
 from monitor.storage import models as m
@@ -85,10 +87,13 @@ class Pipeline:
         settings: Settings,
         factory: sessionmaker[Session],
         clock: Callable[[], datetime] = utcnow,
+        no_cases_older_than: timedelta | None = None,
     ):
         self.settings = settings
         self.factory = factory
         self.clock = clock
+        # Posts older than this are stored and scored but open no case and raise no alert.
+        self.no_cases_older_than = no_cases_older_than
         self._matchers = {b.name: brand_matcher(b) for b in settings.brands}
 
     def poll_channel(
@@ -116,10 +121,10 @@ class Pipeline:
         try:
             result = source.poll(cursor)
         except SourceError as exc:
-            report.error = str(exc)
+            report.error = mask_known(str(exc))
             report.quarantined = len(exc.rejected)
             retry_after = failure_retry_after(exc.retry_after, exc.permanent)
-            self._record_failure(source.name, str(exc), retry_after, channel, exc.rejected)
+            self._record_failure(source.name, report.error, retry_after, channel, exc.rejected)
             return report
         except Exception as exc:  # a bug in a source is still a failing channel
             return self._unexpected(source.name, exc, channel, report)
@@ -132,7 +137,8 @@ class Pipeline:
     ) -> IngestReport:
         """Record an exception nobody expected as a channel failure: back-off, count, alert."""
         log.exception("channel %s: unexpected error while polling", key)
-        report.error = clean_text(f"{key}: unexpected {type(exc).__name__} while polling: {exc}")
+        text = f"{key}: unexpected {type(exc).__name__} while polling: {exc}"
+        report.error = mask_known(clean_text(text))
         self._record_failure(key, report.error, None, channel)
         return report
 
@@ -241,13 +247,7 @@ class Pipeline:
         report.unmatched += len(mentions) - len(matched)
         if not matched:
             return
-        existing = set(
-            session.execute(
-                select(m.Mention.platform, m.Mention.external_id).where(
-                    tuple_(m.Mention.platform, m.Mention.external_id).in_([x.key for x in matched])
-                )
-            ).all()
-        )
+        existing = writes.stored_keys(session, [x.key for x in matched])
         fresh: dict[tuple[str, str], Mention] = {}
         for mention in matched:
             if mention.key in existing or mention.key in fresh:
@@ -262,80 +262,62 @@ class Pipeline:
         inserted = writes.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
         report.new += len(inserted)
         report.duplicates += len(fresh) - len(inserted)
-        for mention_key, mention_id in inserted.items():
-            mention = fresh[mention_key]
-            score = scores[mention_key]
-            if score.flagged:
-                report.flagged += 1
-            author_id = authors[author_key(mention)]
-            self._route_to_case(session, brand, mention, mention_id, author_id, score, report, now)
+        flagged = [(k, mention_id) for k, mention_id in inserted.items() if scores[k].flagged]
+        report.flagged += len(flagged)
+        emit_many(
+            session,
+            "mention.flagged",
+            (flagged_data(brand, fresh[k], mention_id, scores[k]) for k, mention_id in flagged),
+        )
+        # History (a backfill's old posts) is stored and scored but opens or joins no case.
+        oldest = now - self.no_cases_older_than if self.no_cases_older_than else None
+        items = []
+        for index, (k, mention_id) in enumerate(inserted.items()):
+            x = fresh[k]
+            if oldest is None or x.created_at is None or x.created_at >= oldest:
+                author = authors[author_key(x)]
+                items.append(routing.Routed(index, mention_id, author, scores[k], x.created_at,
+                                            x.platform))  # fmt: skip
+        self._route_to_cases(session, brand, items, report, now)
 
-    def _route_to_case(
+    def _route_to_cases(
         self,
         session: Session,
         brand: BrandSettings,
-        mention: Mention,
-        mention_id: int,
-        author_id: int,
-        score: Score,
+        items: Sequence[routing.Routed],
         report: IngestReport,
         now: datetime,
     ) -> None:
-        """Attach the mention to the author's open case, or open one if it is flagged."""
-        case = writes.open_case_for(session, author_id, brand.name)
-        if case is None and score.flagged:
-            sla = self.settings.sla.minutes_for(score.severity)
-            try:
-                with session.begin_nested():
-                    case = writes.open_case(
-                        session, brand.name, mention, mention_id, author_id, score, sla
-                    )
-                report.cases_opened.append(case.id)
-            except IntegrityError:
-                # Another worker opened this author's case a moment ago: attach to theirs.
-                case = writes.open_case_for(session, author_id, brand.name)
-                if case is None:
-                    raise
-                writes.attach_mention(session, case, mention_id, score, now)
-                report.cases_attached.append(case.id)
-        elif case is not None:
-            writes.attach_mention(session, case, mention_id, score, now)
-            report.cases_attached.append(case.id)
-        self._hear_later_mention(session, brand, case, mention_id, author_id, score, report, now)
-        if case is None:
-            return
-        if severity_rank(case.severity) >= severity_rank(self.settings.alerts.min_severity):
-            writes.raise_severity_alert(session, case)
+        """Open, join or escalate the authors' cases for the page's new mentions, in bulk.
 
-    def _hear_later_mention(
-        self,
-        session: Session,
-        brand: BrandSettings,
-        case: m.RecoveryCase | None,
-        mention_id: int,
-        author_id: int,
-        score: Score,
-        report: IngestReport,
-        now: datetime,
-    ) -> None:
-        """Win-back: what the author says after a response updates that case's later sentiment.
-
-        A mention with no open case to join attaches to the author's case closed within
-        `win_back_days`; a new complaint opens its own case but still counts for the old one.
+        Each author's open case and recently closed case are loaded for the whole page at once;
+        routing decides in memory; case_writes writes it with one statement per kind of row.
         """
-        session.flush()
-        if case is not None and case.first_mention_id != mention_id:
-            writes.refresh_win_back(session, case, brand.win_back_days)
+        if not items:
             return
-        since = now - timedelta(days=brand.win_back_days)
-        closed = writes.recent_closed_case_for(session, author_id, brand.name, since)
-        if closed is None:
-            return
-        if case is None:
-            writes.attach_mention(session, closed, mention_id, score, now)
-            report.cases_attached.append(closed.id)
-        session.flush()
-        writes.refresh_win_back(session, closed, brand.win_back_days)
+        alert_rank = severity_rank(self.settings.alerts.min_severity)
+        groups = routing.by_author(items)
+        cases = case_writes.PageCases(brand.name, now - timedelta(days=brand.win_back_days))
+        cases.load(session, groups)
+        plans = routing.plan_page(groups, *cases.states(), alert_rank)
+        calendar = self.settings.calendar_for(brand.name)
+        lost = case_writes.insert_new_cases(session, brand.name, plans, self.settings.sla, calendar)
+        if lost:
+            # Another worker opened these authors' cases a moment ago: join theirs instead.
+            cases.load(session, lost)
+            again = routing.plan_page({a: groups[a] for a in lost}, *cases.states(), alert_rank)
+            if case_writes.insert_new_cases(
+                session, brand.name, again, self.settings.sla, calendar
+            ):
+                raise IntegrityError("opening a case", None, ValueError("case opened twice"))
+            plans.update(again)
+        case_writes.write_plans(session, plans, cases, brand.win_back_days, now)
+        for _, how, case in routing.outcomes_in_order(plans.values()):
+            assert case.id is not None
+            (report.cases_opened if how == "opened" else report.cases_attached).append(case.id)
+        opened = select(m.RecoveryCase).where(m.RecoveryCase.id.in_(report.cases_opened))
+        # Lazy: the opened cases are loaded only when some endpoint subscribes to case.opened.
+        emit_many(session, "case.opened", (case_data(c) for c in session.scalars(opened)))
 
     def _refuse_over_budget(
         self, session: Session, row: m.Channel, error: str, now: datetime

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from monitor import poll_stats
 from monitor.ingest.pipeline import IngestReport, Pipeline
+from monitor.log_context import bound
+from monitor.mention import utcnow
+from monitor.secrets import mask_known
 from monitor.settings import Settings
 from monitor.sources import SourceError, build_source, channel_key
 
@@ -36,11 +41,16 @@ def poll_all(
                 source = build_source(brand, channel)
             except Exception as exc:  # a channel that cannot be built is that channel's failure
                 error = str(exc) if isinstance(exc, SourceError) else f"{type(exc).__name__}: {exc}"
-                keep(IngestReport(channel=channel_key(brand, channel), error=error))
+                keep(IngestReport(channel=channel_key(brand, channel), error=mask_known(error)))
                 continue
-            for _ in range(max_pages):
-                report = pipeline.poll_channel(brand, channel, source, force=True)
-                keep(report)
-                if report.error or report.exhausted or not drain:
-                    break
+            key, started, run = channel_key(brand, channel), time.monotonic(), []
+            with bound(channel=key, brand=brand.name):
+                for _ in range(max_pages):
+                    report = pipeline.poll_channel(brand, channel, source, force=True)
+                    keep(report)
+                    run.append(report)
+                    if report.error or report.exhausted or not drain:
+                        break
+                elapsed = time.monotonic() - started
+                poll_stats.record_run(pipeline.factory, key, brand.name, run, elapsed, utcnow())
     return reports

@@ -6,18 +6,18 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.health import is_down
-from monitor.mention import Mention, author_key, clean_text, utcnow
-from monitor.scoring import Score, severity_rank
+from monitor.mention import Mention, author_key, clean_text
+from monitor.scoring import Score
 from monitor.scoring.thresholds import is_negative
 from monitor.sources.base import Rejected
 from monitor.storage import models as m
-from monitor.storage.upsert import insert_for
+from monitor.storage.upsert import bulk_insert, insert_for
 
-BATCH = 1000
+ID_CHUNK = 900  # values per IN (...) list: well inside every driver's parameter limit
 
 
 def get_or_create_channel(session: Session, key: str, brand: str, platform: str) -> m.Channel:
@@ -43,34 +43,46 @@ def quarantine(session: Session, source: str, rejected: Iterable[Rejected]) -> N
         session.execute(m.Quarantine.__table__.insert(), rows)
 
 
+def stored_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (platform, external_id) keys are stored already: one query a platform."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, external_id in keys:
+        by_platform.setdefault(platform, []).append(external_id)
+    found: set[tuple[str, str]] = set()
+    for platform, ids in by_platform.items():
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            stored = session.scalars(
+                select(m.Mention.external_id).where(
+                    m.Mention.platform == platform, m.Mention.external_id.in_(chunk)
+                )
+            )
+            found.update((platform, external_id) for external_id in stored)
+    return found
+
+
 def upsert_authors(session: Session, mentions: Iterable[Mention]) -> dict[tuple[str, str], int]:
-    """Insert or refresh the authors of `mentions`; returns {(platform, external_id): id}."""
+    """Insert or refresh the authors of `mentions`; returns {(platform, external_id): id}.
+
+    Multi-row INSERT ... ON CONFLICT DO UPDATE ... RETURNING, a page of rows per statement, on
+    SQLite and PostgreSQL alike.
+    """
     latest: dict[tuple[str, str], Mention] = {}
     for mention in mentions:
         latest[author_key(mention)] = mention
-    ids: dict[tuple[str, str], int] = {}
+    if not latest:
+        return {}
     # A fixed order: two workers upserting overlapping authors lock rows alike, never deadlock.
-    items = sorted(latest.items())
-    for start in range(0, len(items), BATCH):
-        chunk = items[start : start + BATCH]
-        stmt = insert_for(session, m.Author).values(
-            [
-                {
-                    "platform": k[0],
-                    "external_id": k[1],
-                    "handle": x.author,
-                    "followers": x.author_followers,
-                }
-                for k, x in chunk
-            ]
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["platform", "external_id"],
-            set_={"handle": stmt.excluded.handle, "followers": stmt.excluded.followers},
-        ).returning(m.Author.id, m.Author.platform, m.Author.external_id)
-        for author_id, platform, external_id in session.execute(stmt):
-            ids[(platform, external_id)] = author_id
-    return ids
+    rows = [
+        {"platform": k[0], "external_id": k[1], "handle": x.author,
+         "followers": x.author_followers}
+        for k, x in sorted(latest.items())
+    ]  # fmt: skip
+    returned = bulk_insert(
+        session, m.Author.__table__, rows, conflict=("platform", "external_id"),
+        update=("handle", "followers"), returning=("id", "platform", "external_id"),
+    )  # fmt: skip
+    return {(platform, external_id): author_id for author_id, platform, external_id in returned}
 
 
 def insert_mentions(
@@ -83,120 +95,58 @@ def insert_mentions(
     now: datetime,
 ) -> dict[tuple[str, str], int]:
     """Insert new mentions (ON CONFLICT DO NOTHING); returns exactly the rows that were new."""
-    inserted: dict[tuple[str, str], int] = {}
     # Delivery order, so ids follow the stream. Two workers on overlapping pages could, rarely,
     # deadlock on PostgreSQL: one transaction is aborted and its page re-fetched, nothing lost.
     keys = list(mentions)
+    if not keys:
+        return {}
     refresh_until = now + timedelta(hours=24)
-    for start in range(0, len(keys), BATCH):
-        rows = []
-        for key in keys[start : start + BATCH]:
-            x, s = mentions[key], scores[key]
-            # Negative or flagged posts are re-read for a day, so a growing complaint escalates.
-            watched = is_negative(s.sentiment) or s.flagged
-            rows.append(
-                {
-                    "platform": x.platform,
-                    "external_id": x.external_id,
-                    "brand": brand,
-                    "channel_key": channel_key,
-                    "author_id": authors[author_key(x)],
-                    "author_handle": x.author,
-                    "text": x.text,
-                    "url": x.url,
-                    "created_at": x.created_at or now,
-                    "fetched_at": now,
-                    "author_followers": x.author_followers,
-                    "likes": x.likes,
-                    "replies": x.replies,
-                    "reposts": x.reposts,
-                    "parent_id": x.parent_id,
-                    "root_id": x.root_id,
-                    "reply_allowed": x.reply_allowed,
-                    "lang": x.lang,
-                    "raw": x.raw,
-                    "sentiment": s.sentiment,
-                    "complaint": s.complaint,
-                    "category": s.category,
-                    "severity": s.severity,
-                    "flagged": s.flagged,
-                    "reasons": list(s.reasons),
-                    "scored_at": now,
-                    "refresh_until": refresh_until if watched else None,
-                }
-            )
-        stmt = (
-            insert_for(session, m.Mention)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-            .returning(m.Mention.id, m.Mention.platform, m.Mention.external_id)
+    rows = []
+    for key in keys:
+        x, s = mentions[key], scores[key]
+        # Negative or flagged posts are re-read for a day, so a growing complaint escalates.
+        watched = is_negative(s.sentiment) or s.flagged
+        rows.append(
+            {
+                "platform": x.platform,
+                "external_id": x.external_id,
+                "brand": brand,
+                "channel_key": channel_key,
+                "author_id": authors[author_key(x)],
+                "author_handle": x.author,
+                "text": x.text,
+                "url": x.url,
+                "created_at": x.created_at or now,
+                "fetched_at": now,
+                "author_followers": x.author_followers,
+                "likes": x.likes,
+                "replies": x.replies,
+                "reposts": x.reposts,
+                "parent_id": x.parent_id,
+                "root_id": x.root_id,
+                "reply_allowed": x.reply_allowed,
+                "lang": x.lang,
+                "raw": x.raw,
+                "sentiment": s.sentiment,
+                "complaint": s.complaint,
+                "category": s.category,
+                "severity": s.severity,
+                "flagged": s.flagged,
+                "reasons": list(s.reasons),
+                "scored_at": now,
+                "refresh_until": refresh_until if watched else None,
+            }
         )
-        for mention_id, platform, external_id in session.execute(stmt):
-            inserted[(platform, external_id)] = mention_id
+    # Multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING: a few statements per page.
+    returned = bulk_insert(
+        session, m.Mention.__table__, rows, conflict=("platform", "external_id"),
+        returning=("id", "platform", "external_id"),
+    )  # fmt: skip
+    inserted = {
+        (platform, external_id): mention_id for mention_id, platform, external_id in returned
+    }
     # Keep the input order: cases are opened by the first mention of an author.
     return {k: inserted[k] for k in keys if k in inserted}
-
-
-def open_case_for(session: Session, author_id: int, brand: str) -> m.RecoveryCase | None:
-    """The author's open (not closed) case for this brand, if any."""
-    return session.scalars(
-        select(m.RecoveryCase).where(
-            m.RecoveryCase.author_id == author_id,
-            m.RecoveryCase.brand == brand,
-            m.RecoveryCase.status != "closed",
-        )
-    ).one_or_none()
-
-
-def open_case(
-    session: Session,
-    brand: str,
-    mention: Mention,
-    mention_id: int,
-    author_id: int,
-    score: Score,
-    sla_minutes: int,
-) -> m.RecoveryCase:
-    """Open a recovery case for a flagged mention; the response clock starts at the post."""
-    opened_at = mention.created_at or utcnow()
-    case = m.RecoveryCase(
-        brand=brand,
-        platform=mention.platform,
-        author_id=author_id,
-        first_mention_id=mention_id,
-        status="open",
-        severity=score.severity,
-        severity_rank=severity_rank(score.severity),
-        category=score.category,
-        opened_at=opened_at,
-        sla_due_at=opened_at + timedelta(minutes=sla_minutes),
-        complaint_sentiment=score.sentiment,
-    )
-    session.add(case)
-    session.flush()
-    session.execute(update(m.Mention).where(m.Mention.id == mention_id).values(case_id=case.id))
-    session.add(
-        m.CaseEvent(
-            case_id=case.id,
-            kind="opened",
-            note="; ".join(score.reasons),
-            data={"mention_id": mention_id, "severity": score.severity},
-        )
-    )
-    return case
-
-
-def attach_mention(
-    session: Session, case: m.RecoveryCase, mention_id: int, score: Score, now: datetime
-) -> None:
-    """Attach a later mention to an open case; escalate the case if the mention is worse."""
-    session.execute(update(m.Mention).where(m.Mention.id == mention_id).values(case_id=case.id))
-    data: dict[str, Any] = {"mention_id": mention_id, "sentiment": score.sentiment}
-    if severity_rank(score.severity) > case.severity_rank:
-        data["escalated_from"] = case.severity
-        case.severity = score.severity
-        case.severity_rank = severity_rank(score.severity)
-    session.add(m.CaseEvent(case_id=case.id, kind="mention_attached", at=now, data=data))
 
 
 def raise_severity_alert(session: Session, case: m.RecoveryCase) -> None:
@@ -250,23 +200,6 @@ def raise_channel_alert(
         data={"channel": channel.key, **data},
     )
     session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
-
-
-def recent_closed_case_for(
-    session: Session, author_id: int, brand: str, closed_since: datetime
-) -> m.RecoveryCase | None:
-    """The author's most recently closed case for this brand, if closed since `closed_since`."""
-    return session.scalars(
-        select(m.RecoveryCase)
-        .where(
-            m.RecoveryCase.author_id == author_id,
-            m.RecoveryCase.brand == brand,
-            m.RecoveryCase.status == "closed",
-            m.RecoveryCase.closed_at >= closed_since,
-        )
-        .order_by(m.RecoveryCase.closed_at.desc(), m.RecoveryCase.id.desc())
-        .limit(1)
-    ).one_or_none()
 
 
 def win_back_score(complaint_sentiment: float, later_sentiment: float) -> float:

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from monitor import leases, spike
+from monitor.events import emit, incident_data
 from monitor.jobs.context import JobContext
 from monitor.mention import utcnow
 from monitor.scoring.thresholds import negative_where
@@ -45,6 +46,7 @@ def _raise_incident_alert(session: Session, incident: m.Incident) -> None:
         data={"summary": incident.summary},
     )
     session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    emit(session, "incident.opened", incident_data(incident))
 
 
 def _group(session: Session, incident_id: int, mention_filter: Any) -> int:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
-from monitor import leases
+from monitor import leases, poll_stats
 from monitor.ingest.pipeline import IngestReport
 from monitor.jobs.context import JobContext, find_channel
+from monitor.log_context import bound
 from monitor.mention import utcnow
 from monitor.settings import BrandSettings, ChannelSettings
 from monitor.sources import Source, SourceError, build_source, channel_key
@@ -55,10 +57,14 @@ def poll_channel(ctx: JobContext, key: str, owner: str) -> list[IngestReport] | 
     now = utcnow()
     # "Done within 80% of the interval" means another worker polled it this round: skip.
     recently = now - timedelta(seconds=channel.interval_seconds * 0.8)
-    with leases.held(ctx.factory, lease, owner, seconds, now, not_done_since=recently) as mine:
+    with (
+        bound(channel=key, brand=brand.name),
+        leases.held(ctx.factory, lease, owner, seconds, now, not_done_since=recently) as mine,
+    ):
         if not mine:
             return None
         reports: list[IngestReport] = []
+        started = time.monotonic()
         source = source_for(ctx, brand, channel)
         for _ in range(ctx.settings.worker.max_pages_per_run):
             report = ctx.pipeline.poll_channel(brand, channel, source)
@@ -68,4 +74,6 @@ def poll_channel(ctx: JobContext, key: str, owner: str) -> list[IngestReport] | 
             with ctx.factory() as session, session.begin():
                 if not leases.renew(session, lease, owner, seconds, utcnow()):
                     break  # our lease ran out and someone else took over: stop here
+        elapsed = time.monotonic() - started
+        poll_stats.record_run(ctx.factory, key, brand.name, reports, elapsed, utcnow())
         return reports

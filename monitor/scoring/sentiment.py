@@ -26,6 +26,9 @@ MAX_WORDS = 3_000  # nothing past this changes how a person reads the post's ton
 _ANALYZER = SentimentIntensityAnalyzer()
 _EMOJIS: dict[str, str] = _ANALYZER.emojis
 _EMOJI = frozenset(_EMOJIS)
+# Every emoji is outside ASCII: only those characters are looked up (a class of all 1,212
+# one-character emoji is far slower in `re` than this dictionary lookup).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LEXICON: dict[str, float] = _ANALYZER.lexicon
 _NEGATE = frozenset(NEGATE)
 _PUNCT = string.punctuation
@@ -39,20 +42,19 @@ _SO_THIS = ("so", "this")
 
 
 def _demojize(text: str) -> str:
-    """VADER's emoji step, verbatim: each emoji spelled out as its description."""
-    out: list[str] = []
-    prev_space = True
-    for ch in text:
-        description = _EMOJIS.get(ch)
-        if description is not None:
-            if not prev_space:
-                out.append(" ")
-            out.append(description)
-            prev_space = False
-        else:
-            out.append(ch)
-            prev_space = ch == " "
-    return "".join(out)
+    """VADER's emoji step: each emoji spelled out as its description, a space before it
+    unless it starts the text or follows a space (VADER's `prev_space`, which an emoji clears).
+    """
+
+    def spell(match: re.Match[str]) -> str:
+        char = match[0]
+        description = _EMOJIS.get(char)
+        if description is None:
+            return char
+        start = match.start()
+        return description if start == 0 or text[start - 1] == " " else " " + description
+
+    return _NON_ASCII.sub(spell, text)
 
 
 def _sentiments(text: str) -> tuple[list[float], str]:

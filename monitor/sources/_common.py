@@ -68,11 +68,40 @@ def remember(seen: list[str], new_ids: Iterable[str], limit: int = SEEN_LIMIT) -
     return merged[-limit:]
 
 
+HUGE_INT_BITS = 14_000  # about 4,200 digits: Python refuses to print an int past 4,300
+DEFUSED_DEPTH = 32  # deeper than any platform nests: cut, so repr and == cannot overflow
+
+
+def defused(value: Any, depth: int = 0) -> Any:
+    """A copy every printer survives: ints too long to print as text saying so, nesting cut.
+
+    `str(10**5000)` raises ValueError, and a list nested 3,000 deep makes repr, == and json raise
+    RecursionError; a payload holding either must still be storable or quarantinable.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        bits = value.bit_length()
+        return value if bits <= HUGE_INT_BITS else f"<an integer of {bits} bits>"
+    if value is None or isinstance(value, bool | float | str):
+        return value
+    if depth >= DEFUSED_DEPTH and isinstance(value, Mapping | list | tuple):
+        return f"<{type(value).__name__} nested more than {DEFUSED_DEPTH} deep, cut>"
+    if isinstance(value, Mapping):
+        return {
+            k if isinstance(k, str) else _repr(defused(k, depth + 1)): defused(v, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return type(value)(defused(v, depth + 1) for v in value)
+    return value
+
+
 def jsonable(value: Any, depth: int = 0) -> Any:
     """A JSON-safe copy of a payload (objects become their string form; cycles are cut)."""
     if depth > 6:
-        return str(value)
-    if value is None or isinstance(value, bool | int | float | str):
+        return _repr(defused(value)) if not isinstance(value, str) else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return defused(value)
+    if value is None or isinstance(value, bool | float | str):
         return value
     if isinstance(value, datetime):
         return value.isoformat()
@@ -104,6 +133,11 @@ def _repr(payload: Any) -> str:
         return repr(payload)
     except Exception:
         return f"<unprintable {type(payload).__name__}>"
+
+
+def printable(payload: Any) -> str:
+    """repr of a payload however odd (huge ints, deep nesting), or a note of what it was."""
+    return _repr(defused(payload))
 
 
 NormalizerT = TypeVar("NormalizerT", bound=Callable[..., Any])

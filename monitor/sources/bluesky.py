@@ -2,8 +2,9 @@
 
 Each feed keeps the newest `sortAt` time seen (the earlier of createdAt and indexedAt, which is
 what searchPosts' `since` filters on) and the recent post URIs, so a repeat is dropped. A burst
-larger than a page is paged with the server's cursor until older posts show, then the time
-moves. The atproto client answers with raw JSON here (`invoke_query`), so one malformed post is
+larger than a page is paged back in the same poll with the server's cursor until older posts
+show (at most `max_pages` pages; past the bound the rest is a `Gap`), then the time moves. The
+atproto client answers with raw JSON here (`invoke_query`), so one malformed post is
 quarantined on its own instead of failing the page. Mention.raw keeps the post view with its
 `uri`, `cid` and record (the publisher builds the reply's strong refs from them) and
 `reply_refs`: the parent and root a reply to this post must name (monitor.sources._bluesky_posts
@@ -37,6 +38,7 @@ from monitor.sources._bluesky_posts import BLUESKY, notification_post, sort_at, 
 from monitor.sources._common import (
     brand_queries,
     parse_options,
+    parse_time,
     rejected,
     remember,
     require_env,
@@ -44,7 +46,7 @@ from monitor.sources._common import (
     retry_after_seconds,
 )
 from monitor.sources._http import failure_reason, not_json, path_of
-from monitor.sources.base import PollResult, Rejected, SourceError
+from monitor.sources.base import Gap, PollResult, Rejected, SourceError
 
 HANDLE_ENV = "MAKEGOOD_BLUESKY_HANDLE"
 PASSWORD_ENV = "MAKEGOOD_BLUESKY_APP_PASSWORD"
@@ -67,6 +69,15 @@ class BlueskyOptions(BaseModel):
         True, description="Look up authors' followers (one call per 25 authors; off saves calls)."
     )
     page_size: int = Field(50, ge=1, le=BLUESKY.rates.page_max, description="Items a request.")
+    max_pages: int = Field(
+        10,
+        ge=1,
+        le=100,
+        description=(
+            "Pages one poll may read per feed when a burst is larger than a page;"
+            " past it, a gap is recorded."
+        ),
+    )
     min_remaining: int = Field(
         5, ge=0, description="Requests kept in reserve before the rate window resets."
     )
@@ -134,25 +145,17 @@ class BlueskySource:
         return feeds
 
     def poll(self, cursor: dict[str, Any]) -> PollResult:
-        """One page of each feed, oldest first."""
+        """Every new post of each feed (up to `max_pages` pages each), oldest first."""
         calls_before = self.recorder.calls
         self._login()
         next_cursor = dict(cursor)
         posts: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-        bad: list[Rejected] = []
-        exhausted = True
+        gaps: list[Gap] = []
         for feed, field, fetch in self.feeds():
-            state = dict(cursor.get(feed, {}))
-            body = self._call(fetch, state.get("page"), state.get("since"))
-            items = body.get(field) if isinstance(body, dict) else None
-            if not isinstance(items, list):
-                raise SourceError(
-                    f"{self.name}: unexpected response for {feed} (no '{field}' list)",
-                    rejected=[rejected(self._last_url(), f"no '{field}' list", body)],
-                )
-            token = body.get("cursor") if isinstance(body.get("cursor"), str) else None
-            fresh, next_cursor[feed], more = self._advance(state, items, token)
-            exhausted = exhausted and not more
+            fresh, next_cursor[feed], gap = self._read(
+                feed, field, fetch, dict(cursor.get(feed, {}))
+            )
+            gaps.extend([gap] if gap else [])
             for item in fresh:
                 if field == "notifications":
                     if isinstance(item, dict) and item.get("reason") not in REASONS:
@@ -160,15 +163,56 @@ class BlueskySource:
                     posts.append((notification_post(item), item))
                 else:
                     posts.append((item, None))
-        mentions, page_bad = self._convert(posts)
-        bad.extend(page_bad)
+        mentions, bad = self._convert(posts)
         return PollResult(
             mentions=mentions,
             next_cursor=next_cursor,
             rejected=bad,
             calls=max(self.recorder.calls - calls_before, 1),
-            exhausted=exhausted,
             retry_after=self._window_wait(),
+            gaps=gaps,
+        )
+
+    def _read(
+        self, feed: str, field: str, fetch: Callable[[str | None, str | None], Any],
+        state: dict[str, Any],
+    ) -> tuple[list[Any], dict[str, Any], Gap | None]:  # fmt: skip
+        """One feed's pages back to what it has seen: (new items oldest first, state, gap)."""
+        fresh: list[Any] = []
+        token = state.get("page")  # a burst an older version left half read
+        for pages in range(1, self.options.max_pages + 1):
+            body = self._call(fetch, token, state.get("since"))
+            if isinstance(body, str | bytes) and self.recorder.last is not None:
+                # Not JSON at all (a portal's HTML page): the SDK hands the text through.
+                where = f"Bluesky's {path_of(self._last_url())}"
+                raise not_json(self.name, where, self.recorder.last)
+            items = body.get(field) if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise SourceError(
+                    f"{self.name}: unexpected response for {feed} (no '{field}' list)",
+                    rejected=[rejected(self._last_url(), f"no '{field}' list", body)],
+                )
+            token = body.get("cursor") if isinstance(body.get("cursor"), str) else None
+            page, state, more = self._advance(state, items, token)
+            fresh[:0] = page  # older pages go first
+            if not more:
+                return fresh, state, None
+            if pages == self.options.max_pages:
+                break
+        since = state.get("since")
+        reached = min((sort_at(i) for i in fresh if sort_at(i)), default="")
+        return (
+            fresh,
+            _settled(state),
+            Gap(
+                since=_time(since),
+                until=_time(reached),
+                missing=None,  # Bluesky does not say how many posts match
+                reason=(
+                    f"page bound of {self.options.max_pages} pages of {self.page_size} posts hit "
+                    "(option max_pages)"
+                ),
+            ),
         )
 
     def refresh(self, external_ids: list[str]) -> list[Mention]:
@@ -351,6 +395,20 @@ class BlueskySource:
             result = to_mention(post, followers, notification)
             (bad if isinstance(result, Rejected) else mentions).append(result)  # type: ignore[arg-type]
         return mentions, bad
+
+
+def _settled(state: dict[str, Any]) -> dict[str, Any]:
+    """A mid-burst state moved to the burst's newest post: the unread rest is left behind."""
+    newest = state.get("pending") or state.get("since")
+    settled = {"since": newest, "seen": state.get("seen") or []}
+    return settled if newest else {}
+
+
+def _time(stamp: Any) -> datetime | None:
+    try:
+        return parse_time(stamp) if stamp else None
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _raise(exc: Exception) -> None:

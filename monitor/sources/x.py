@@ -1,15 +1,19 @@
 """X (Twitter) through tweepy's API v2 Client: recent search and the brand account's mentions.
 
 Reads are paid per post, so the channel carries a monthly cap (`monthly_cap_usd`): the pipeline
-refuses a poll that could pass it (see `budget`), and each page reports what it cost. Each feed
-pages with `since_id`; when more than one page is new, the `next_token` is kept in the cursor
-with the pinned `since_id`, so a burst is read to the end before the cursor moves past it.
+refuses a poll that could pass it (see `budget`: every page a poll may read is counted), and each
+poll reports what it cost. Each feed pages with `since_id`: when more than a page is new, one
+poll follows `next_token` (`pagination_token` for mentions) back until it meets `since_id`, at
+most `max_pages` pages; past the bound the older rest of the burst is a `Gap`. The cursor is the
+newest id read. A page that fails mid-burst, or a rate window about to close, keeps the token in
+the cursor (with the pinned `since_id`) so the next poll reads on instead of paying again.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -32,8 +36,9 @@ from monitor.sources._common import (
     retry_after_seconds,
 )
 from monitor.sources._http import failure_reason, not_json, path_of
-from monitor.sources.base import Budget, PollResult, Rejected, SourceError
+from monitor.sources.base import Budget, Gap, PollResult, Rejected, SourceError
 
+log = logging.getLogger(__name__)
 # tweepy logs request headers (the bearer token) at DEBUG: keep its logger above that.
 logging.getLogger("tweepy.client").setLevel(logging.INFO)
 
@@ -65,6 +70,15 @@ class XOptions(BaseModel):
     )
     account_id: str = Field("", description="The brand account's numeric user id.")
     max_results: int = Field(100, ge=10, le=X.rates.page_max, description="Posts a request.")
+    max_pages: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description=(
+            "Pages one poll may read per feed when a burst is larger than a page; each is paid"
+            " and the budget counts them all. Past it, a gap is recorded."
+        ),
+    )
     monthly_cap_usd: float = Field(
         50.0, ge=0, description="No poll that could pass this month's spend; alert when reached."
     )
@@ -140,7 +154,7 @@ class XSource:
         self.last_refresh_cost_cents = 0.0
         self.budget = Budget(
             cap_cents=options.monthly_cap_usd * 100,
-            max_poll_cost_cents=max(feeds, 1) * options.max_results * price,
+            max_poll_cost_cents=max(feeds, 1) * options.max_results * options.max_pages * price,
         )
 
     @property
@@ -148,11 +162,11 @@ class XSource:
         return self.client.session
 
     def poll(self, cursor: dict[str, Any]) -> PollResult:
-        """One page of each feed, oldest first; costs are reported in cents."""
+        """Every new post of each feed (up to `max_pages` pages), oldest first, with its cost."""
         next_cursor = dict(cursor)
         mentions: list[Mention] = []
         bad: list[Rejected] = []
-        exhausted = True
+        gaps: list[Gap] = []
         posts = 0
         calls_before = getattr(self._session, "calls", 0)
         feeds: list[tuple[str, Any]] = []
@@ -160,29 +174,90 @@ class XSource:
             feeds.append(("search", self._search))
         if self.options.mentions and self.options.account_id:
             feeds.append(("mentions", self._mentions))
+        wait: float | None = None
         for feed, fetch in feeds:
-            state = dict(cursor.get(feed, {}))
-            body = self._call(fetch, state)
-            page, page_bad, read = self._convert(body, addressed=feed == "mentions")
-            mentions.extend(page)
-            bad.extend(page_bad)
-            posts += read
-            next_cursor[feed], more = _advance(state, body)
-            exhausted = exhausted and not more
+            read = self._read_feed(feed, fetch, dict(cursor.get(feed, {})))
+            mentions.extend(read.mentions)
+            bad.extend(read.rejected)
+            gaps.extend(read.gaps)
+            posts += read.posts
+            next_cursor[feed] = read.state
+            wait = read.wait if read.wait is not None else wait
         calls = max(getattr(self._session, "calls", 0) - calls_before, 1)
         return PollResult(
             mentions=mentions,
             rejected=bad,
             next_cursor=next_cursor,
             calls=calls,
-            exhausted=exhausted,
-            retry_after=self._window_wait(),
+            retry_after=wait if wait is not None else self._window_wait(),
             cost_cents=posts * self.options.cost_per_post_usd * 100,
+            gaps=gaps,
+        )
+
+    def _read_feed(self, feed: str, fetch: Any, state: dict[str, Any]) -> _FeedRead:
+        """One feed's pages, newest first, back to `since_id` or the page bound."""
+        read = _FeedRead(state)
+        since = state.get("since_id")
+        token = state.get("next_token")  # a burst a failed or throttled poll left half read
+        newest = state.get("pending_newest")
+        oldest: dict[str, Any] | None = None
+        for page in range(self.options.max_pages):
+            try:
+                body = self._call(fetch, {"since_id": since, "next_token": token})
+            except SourceError as exc:
+                if page == 0:
+                    raise
+                # The pages read are kept (they were paid for); the rest is read next poll,
+                # which records the failure should it last.
+                log.warning("%s: %s page %d failed, reading on next poll: %s",
+                            self.name, feed, page + 1, exc)  # fmt: skip
+                read.resume(since, token, newest, exc.retry_after)
+                return read
+            page_mentions, page_bad, count = self._convert(body, addressed=feed == "mentions")
+            read.mentions[:0] = page_mentions  # older pages go first: oldest first overall
+            read.rejected.extend(page_bad)
+            read.posts += count
+            meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
+            newest = newest or meta.get("newest_id")  # the first page's newest is the burst's
+            data = [t for t in body.get("data") or [] if isinstance(t, dict)]
+            oldest = data[-1] if data else oldest
+            token = meta.get("next_token")
+            if not token or not since:
+                break  # met since_id; a first poll reads only the newest page
+            wait = self._window_wait()
+            if wait is not None:
+                read.resume(since, token, newest, wait)  # the window is spent: read on later
+                return read
+        else:
+            if token:
+                read.gaps.append(self._gap(since, oldest))
+        latest = newest or since
+        read.state = {"since_id": str(latest)} if latest else {}
+        return read
+
+    def _gap(self, since: Any, oldest: dict[str, Any] | None) -> Gap:
+        """The stretch between the newest post known before the burst and the oldest one read."""
+        until = None
+        if oldest is not None:
+            try:
+                until = parse_time(oldest.get("created_at"))
+            except (TypeError, ValueError, OverflowError):
+                until = None
+            until = until or snowflake_time(oldest.get("id"))
+        return Gap(
+            since=snowflake_time(since),
+            until=until,
+            missing=None,  # X's recent search does not say how many posts match
+            reason=(
+                f"page bound of {self.options.max_pages} pages of "
+                f"{self.options.max_results} posts hit (option max_pages)"
+            ),
         )
 
     # --- requests ---------------------------------------------------------------------------
 
     def _params(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Request parameters: page size, fields and expansions, `since_id` and a page token."""
         params: dict[str, Any] = {
             "max_results": self.options.max_results,
             "tweet_fields": TWEET_FIELDS,
@@ -317,21 +392,33 @@ class XSource:
         return found
 
 
-def _advance(state: dict[str, Any], body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """The feed's next cursor and whether more pages wait (a `next_token` within the burst)."""
-    meta = body.get("meta") or {}
-    newest = meta.get("newest_id")
-    token = meta.get("next_token")
-    # The newest id of the whole burst is its first page's newest: remember it until the end.
-    pending_newest = state.get("pending_newest") or newest
-    if token and state.get("since_id"):
-        return {
-            "since_id": state["since_id"],
-            "next_token": token,
-            "pending_newest": pending_newest,
-        }, True
-    since = pending_newest or state.get("since_id")
-    return ({"since_id": since} if since else {}), False
+class _FeedRead:
+    """What one feed's pages gave: mentions, rejections, gaps, posts paid, the feed's next state."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.mentions: list[Mention] = []
+        self.rejected: list[Rejected] = []
+        self.gaps: list[Gap] = []
+        self.posts = 0
+        self.wait: float | None = None  # seconds the platform asked us to wait, mid-burst
+
+    def resume(self, since: Any, token: Any, newest: Any, wait: float | None) -> None:
+        """Keep the burst's place: the next poll reads on from `token`, `since_id` pinned."""
+        self.state = {"since_id": since, "next_token": token, "pending_newest": newest}
+        self.wait = wait
+
+
+X_EPOCH_MS = 1288834974657  # X ids are snowflakes: milliseconds since this, shifted by 22 bits
+
+
+def snowflake_time(post_id: Any) -> datetime | None:
+    """When an X post id was made (its snowflake time), or None for an id that is not one."""
+    try:
+        millis = (int(str(post_id)) >> 22) + X_EPOCH_MS
+        return datetime.fromtimestamp(millis / 1000, UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})")

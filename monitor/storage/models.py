@@ -424,3 +424,84 @@ class ChannelGap(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# --- health and metrics (issue 15) --------------------------------------------------------------
+
+
+class PollStats(Base):
+    """Running totals of one channel's poll jobs, for /metrics: runs, failures, time, flagged."""
+
+    __tablename__ = "poll_stats"
+
+    channel_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    brand: Mapped[str] = mapped_column(String(100), default="")
+    runs: Mapped[int] = mapped_column(BigInteger, default=0)
+    failures: Mapped[int] = mapped_column(BigInteger, default=0)
+    seconds_total: Mapped[float] = mapped_column(Float, default=0.0)
+    last_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    mentions_flagged: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_run_at: Mapped[datetime | None]
+
+
+# --- chat routes and outgoing webhooks (issue 15) ---------------------------------------------
+
+
+class AlertRouting(Base):
+    """That an alert was handed to the chat routes once (its `notify` outbox ids, maybe none)."""
+
+    __tablename__ = "alert_routings"
+
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), primary_key=True)
+    outbox_ids: Mapped[list[int]] = mapped_column(Json, default=list)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    routed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookEndpoint(Base):
+    """An admin-registered receiver of signed event posts; `secret` signs them (kept readable)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(200))
+    event_types: Mapped[list[str]] = mapped_column(Json, default=list)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: its outbox item (state, attempts, error) and the last answer."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("endpoint_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(40))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    response_code: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- API tokens (issue 15, item 2) -------------------------------------------------------------
+
+
+class ApiToken(Base):
+    """A personal API token: only its SHA-256 is kept; it acts with its user's current role."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    # sha256 hex of the whole token: the token is 256 random bits, so no salt or slow hash.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(20))  # shown in lists: "mg_AbC123"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

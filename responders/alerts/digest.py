@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.scoring.thresholds import is_negative
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
+from responders.alerts.chat import route_digest
 from responders.alerts.mail import EMAIL_MAX_ATTEMPTS, message_id, recipients_for, render
 from responders.cases.review_queue import overdue_where
 from responders.outbox.queue import enqueue
@@ -115,14 +116,18 @@ def queue_digest(
     """Queue today's digest for a brand once it is past digest_hour local time; the outbox id."""
     local = now.astimezone(ZoneInfo(settings.alerts.timezone))
     recipients = recipients_for(settings, brand.name)
-    if local.hour < settings.alerts.digest_hour or not recipients:
+    if local.hour < settings.alerts.digest_hour or not (recipients or settings.alerts.routes):
         return None
     day = local.date().isoformat()
     key = f"digest:{brand.name}:{day}"
-    if session.scalar(select(m.OutboxItem.id).where(m.OutboxItem.idempotency_key == key)):
-        return None  # already queued today
+    keys = [key] + [f"notify:{key}:{route.url_env}" for route in settings.alerts.routes]
+    if session.scalar(select(m.OutboxItem.id).where(m.OutboxItem.idempotency_key.in_(keys))):
+        return None  # already queued today (by mail or, for a chat-only brand, by chat)
     context = digest_context(settings, brand, figures(session, brand, now), day)
     text, html = render(settings.templates_dir, "digest", context)
+    route_digest(session, settings, brand, key, context["subject"], text, now)  # chat, if any
+    if not recipients:
+        return None
     payload = {
         "to": recipients,
         "subject": context["subject"],

@@ -74,6 +74,16 @@ def recipients_for(settings: Settings, brand: str) -> list[str]:
     return list(own or settings.alerts.recipients)
 
 
+def addressees(session: Session, alert: m.Alert) -> list[str]:
+    """Who an alert goes to instead of the team: an SLA warning's assignee (if they have an
+    e-mail address); [] means the team."""
+    if alert.kind != "sla_warning" or not alert.case_id:
+        return []
+    case = session.get(m.RecoveryCase, alert.case_id)
+    user = session.get(m.User, case.assignee_id) if case and case.assignee_id else None
+    return [user.email] if user and user.active and user.email else []
+
+
 def message_id(key: str, sender: str) -> str:
     """A stable Message-ID for an alert, so a resend after a crash is recognisably the same mail."""
     domain = sender.rpartition("@")[2] or "makegood.invalid"
@@ -145,6 +155,8 @@ def subject_of(session: Session, alert: m.Alert) -> str:
         return f"[{alert.brand}] Channel down: {alert.data.get('channel', '')}"
     if alert.kind == "gap":
         return f"[{alert.brand}] Mentions may be missing: {alert.data.get('channel', '')}"
+    if alert.kind == "sla_warning" and alert.case_id:
+        return f"[{alert.brand}] SLA about to breach: case #{alert.case_id}"
     return f"[{alert.brand}] {alert.kind} alert"
 
 
@@ -271,7 +283,9 @@ def queue_brand_alerts(
     if not pending:
         return run
     recipients = recipients_for(settings, brand.name)
-    if not recipients:
+    # An SLA warning for an assignee needs no team list; every other alert waits for one.
+    personal = {a.id: addressees(session, a) for a in pending if a.state == "new"}
+    if not recipients and not any(personal.values()):
         log.warning("brand %s has %d alerts but no recipients configured", brand.name, len(pending))
         return run
     cfg = settings.alerts
@@ -279,23 +293,29 @@ def queue_brand_alerts(
     budget = 0 if quiet else max(cfg.max_per_hour - _sent_last_hour(session, brand.name, now), 0)
     held = [a for a in pending if a.state == "held"]
     for alert in (a for a in pending if a.state == "new"):
+        own = personal[alert.id]
+        if not (own or recipients):
+            continue  # stays new until the brand has alert recipients
         if budget <= 0:
             alert.state = "held"
             run.held.append(alert.id)
             continue
         context = alert_context(session, settings, alert)
-        context["held"] = [_held_line(session, settings, h) for h in held]
-        ids = [alert.id] + [h.id for h in held]
+        # A message to one person (an SLA warning's assignee) carries no held team alerts.
+        carried = [] if own else held
+        context["held"] = [_held_line(session, settings, h) for h in carried]
+        ids = [alert.id] + [h.id for h in carried]
         outbox_id = _enqueue_message(
-            session, settings, alert.dedupe_key, context, recipients, ids, now
+            session, settings, alert.dedupe_key, context, own or recipients, ids, now
         )
         _mark_queued(alert, outbox_id, run.queued)
-        for h in held:
+        for h in carried:
             _mark_queued(h, outbox_id, run.summarised)
-        held = []
+        if not own:
+            held = []
         run.messages.append(outbox_id)
         budget -= 1
-    if held and budget > 0:
+    if held and budget > 0 and recipients:
         # Nothing new to carry them: one summary message of what was held.
         context = {
             "kind": "summary",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from monitor.events import case_data, emit
 from monitor.mention import utcnow
 from monitor.storage import models as m
 from responders.outbox.queue import enqueue
@@ -110,6 +111,7 @@ def record_step(
         return problem
     event = add_event(session, case, "step", user, step=step, note=note)
     audit(session, user, "case.step", f"case:{case.id}", step=step)
+    emit(session, "case.step", case_data(case, step=step, note=note, by=user.username))
     return flush_or_conflict(session) or Result.success(event)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.events import case_data, emit
 from monitor.ingest import writes
 from monitor.mention import utcnow
 from monitor.scoring.thresholds import is_negative
@@ -102,6 +103,7 @@ def on_reply_published(
     if brand is not None:
         writes.refresh_win_back(session, case, brand.win_back_days)
     audit(session, user, "reply.sent", f"case:{case.id}", draft_id=draft.id, post_id=post_id)
+    emit(session, "reply.published", case_data(case, draft_id=draft.id, post_id=post_id, url=url))
 
 
 def on_send_failed(
@@ -328,6 +330,7 @@ def close_case(
         writes.refresh_win_back(session, case, brand.win_back_days)
     add_event(session, case, "closed", user, step="document", note=note.strip(), outcome=outcome)
     audit(session, user, "case.close", f"case:{case.id}", outcome=outcome)
+    emit(session, "case.closed", case_data(case, outcome=outcome, root_cause=case.root_cause))
     return flush_or_conflict(session) or Result.success(case)
 
 

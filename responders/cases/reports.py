@@ -9,6 +9,7 @@ import csv
 import io
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -16,14 +17,17 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from monitor import business_time
+from monitor.business_time import WorkCalendar
 from monitor.storage import models as m
 from responders.cases.lifecycle import response_minutes, sla_met, won_back
 
 # The columns of `makegood cases export` and of the web page's CSV download.
 EXPORT_COLUMNS = (
     "id", "brand", "platform", "author", "status", "severity", "category", "opened_at",
-    "sla_due_at", "first_response_at", "response_minutes", "sla_met", "root_cause", "outcome",
-    "closed_at", "complaint_sentiment", "later_sentiment", "win_back", "won_back",
+    "sla_due_at", "first_response_at", "response_minutes", "business_response_minutes",
+    "sla_met", "root_cause", "outcome", "closed_at", "complaint_sentiment", "later_sentiment",
+    "win_back", "won_back",
     "compensation_cents", "url",
 )  # fmt: skip
 
@@ -41,6 +45,25 @@ class CaseRow:
     root_cause: str
     win_back: float | None
     later_sentiment: float | None
+    brand: str = ""  # whose working hours the business-time figures count
+
+
+# A brand's working hours (Settings.calendar_for); None for a brand without them.
+CalendarFor = Callable[[str], WorkCalendar | None]
+
+
+def _no_hours(brand: str) -> WorkCalendar | None:
+    return None
+
+
+def business_minutes(
+    calendar: WorkCalendar | None, opened_at: datetime, first_response_at: datetime | None
+) -> float | None:
+    """Working minutes from the complaint to the first response (wall-clock without hours)."""
+    if first_response_at is None:
+        return None
+    worked = business_time.working_time(calendar, opened_at, first_response_at)
+    return round(worked.total_seconds() / 60, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +86,9 @@ class Report:
     closed: int = 0
     median_response_minutes: float | None = None
     p90_response_minutes: float | None = None
+    # The same, counting only the brand's working hours (equal to the above without hours).
+    median_business_minutes: float | None = None
+    p90_business_minutes: float | None = None
     sla_hit_rate: float | None = None
     resolution_rate: float | None = None
     win_back_rate: float | None = None
@@ -91,8 +117,12 @@ def compute_report(
     end: datetime,
     win_back_threshold: float,
     now: datetime,
+    calendar_for: CalendarFor = _no_hours,
 ) -> Report:
-    """Figures for cases opened in [start, end); root causes also for the period before."""
+    """Figures for cases opened in [start, end); root causes also for the period before.
+
+    First-response times come twice: wall-clock, and in each brand's working time.
+    """
     span = end - start
     current = [c for c in cases if start <= c.opened_at < end]
     previous = [c for c in cases if start - span <= c.opened_at < start]
@@ -105,6 +135,14 @@ def compute_report(
     report.responded = len(minutes)
     report.median_response_minutes = percentile(minutes, 50)
     report.p90_response_minutes = percentile(minutes, 90)
+    calendars = {brand: calendar_for(brand) for brand in {c.brand for c in current}}
+    worked = [
+        business_minutes(calendars[c.brand], c.opened_at, c.first_response_at) or 0.0
+        for c in current
+        if c.first_response_at is not None
+    ]
+    report.median_business_minutes = percentile(worked, 50)
+    report.p90_business_minutes = percentile(worked, 90)
     # A case counts for the SLA once it is answered or its clock has run out.
     judged = [
         c
@@ -140,6 +178,7 @@ def load_report(
     end: datetime,
     win_back_threshold: float,
     now: datetime,
+    calendar_for: CalendarFor = _no_hours,
 ) -> Report:
     """Query the cases of this and the previous period (and the ledger) and compute the report."""
     query = select(m.RecoveryCase).where(
@@ -164,11 +203,12 @@ def load_report(
             c.root_cause,
             c.win_back,
             c.later_sentiment,
+            c.brand,
         )
         for c in session.scalars(query)
     ]
     comps = [CompensationRow(e.value_cents, e.currency, e.at) for e in session.scalars(comp_query)]
-    return compute_report(cases, comps, start, end, win_back_threshold, now)
+    return compute_report(cases, comps, start, end, win_back_threshold, now, calendar_for)
 
 
 def report_rows(report: Report) -> list[list[str]]:
@@ -185,6 +225,8 @@ def report_rows(report: Report) -> list[list[str]]:
         ["cases_closed", str(report.closed)],
         ["first_response_median_minutes", show(report.median_response_minutes)],
         ["first_response_p90_minutes", show(report.p90_response_minutes)],
+        ["first_response_median_business_minutes", show(report.median_business_minutes)],
+        ["first_response_p90_business_minutes", show(report.p90_business_minutes)],
         ["sla_hit_rate", show(report.sla_hit_rate)],
         ["resolution_rate", show(report.resolution_rate)],
         ["win_back_rate", show(report.win_back_rate)],
@@ -210,7 +252,12 @@ def _iso(value: datetime | None) -> str:
 
 
 def case_rows(
-    session: Any, brand: str | None, since: datetime | None, status: str | None, threshold: float
+    session: Any,
+    brand: str | None,
+    since: datetime | None,
+    status: str | None,
+    threshold: float,
+    calendar_for: CalendarFor = _no_hours,
 ) -> list[dict[str, Any]]:
     """One dict per case (newest first) with the export columns."""
     spent = (
@@ -232,15 +279,19 @@ def case_rows(
     if status:
         query = query.where(m.RecoveryCase.status == status)
     rows = []
+    calendars: dict[str, WorkCalendar | None] = {}
     for case, handle, url, cents in session.execute(query):
         met, won = sla_met(case), won_back(case, threshold)
+        if case.brand not in calendars:
+            calendars[case.brand] = calendar_for(case.brand)
+        worked = business_minutes(calendars[case.brand], case.opened_at, case.first_response_at)
         rows.append(
             {
                 "id": case.id, "brand": case.brand, "platform": case.platform, "author": handle,
                 "status": case.status, "severity": case.severity, "category": case.category,
                 "opened_at": _iso(case.opened_at), "sla_due_at": _iso(case.sla_due_at),
                 "first_response_at": _iso(case.first_response_at),
-                "response_minutes": response_minutes(case),
+                "response_minutes": response_minutes(case), "business_response_minutes": worked,
                 "sla_met": "" if met is None else str(met).lower(),
                 "root_cause": case.root_cause, "outcome": case.outcome,
                 "closed_at": _iso(case.closed_at),

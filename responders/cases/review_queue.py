@@ -8,15 +8,18 @@ ix_recovery_cases_active_queue; one status uses ix_recovery_cases_queue.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, text
+from sqlalchemy.orm import Session, aliased
 
+from monitor import business_time
+from monitor.business_time import WorkCalendar
 from monitor.mention import utcnow
 from monitor.scoring import SEVERITIES
 from monitor.storage import models as m
@@ -59,6 +62,7 @@ class QueueFilter:
     category: str = ""
     status: str = "active"
     assignee: str = ""  # "", "none", or a user id
+    search: str = ""  # words in any of the case's mentions (case-insensitive), from `q`
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> QueueFilter:
@@ -73,6 +77,7 @@ class QueueFilter:
             category=params.get("category", "")[:40],
             status=status if status in STATUS_CHOICES else "active",
             assignee=assignee if assignee == "none" or is_row_id(assignee) else "",
+            search=" ".join(params.get("q", "").split())[:200],
         )
 
     def params(self) -> dict[str, str]:
@@ -84,6 +89,7 @@ class QueueFilter:
             "category": self.category,
             "status": "" if self.status == "active" else self.status,
             "assignee": self.assignee,
+            "q": self.search,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -180,9 +186,11 @@ class QueueRow:
     url: str
     followers: int
     assignee: str
-    waiting: timedelta  # since the complaint was posted (the response clock)
+    waiting: timedelta  # the response clock since the post: working time when hours are set
     due_in: timedelta | None  # until the SLA (negative when overdue); None without an SLA
     overdue: bool  # past the SLA with no first response yet
+    due_at: datetime | None = None  # the SLA's due instant (working hours already counted in)
+    business: bool = False  # the brand has working hours: `waiting` counts only those
 
     @classmethod
     def build(
@@ -194,8 +202,9 @@ class QueueRow:
         followers: int,
         assignee: str,
         now: datetime,
+        calendar: WorkCalendar | None = None,
     ) -> QueueRow:
-        """A row with its clock read at `now`."""
+        """A row with its clock read at `now` (in the brand's working time, if it has hours)."""
         due = case.sla_due_at
         return cls(
             case,
@@ -204,9 +213,11 @@ class QueueRow:
             url,
             followers,
             assignee,
-            waiting=now - case.opened_at,
+            waiting=business_time.working_time(calendar, case.opened_at, now),
             due_in=due - now if due else None,
             overdue=bool(due and case.first_response_at is None and due < now),
+            due_at=due,
+            business=calendar is not None,
         )
 
 
@@ -222,7 +233,14 @@ class QueuePage:
 # A filter's shape: which conditions it has (not their values). Each shape's statements are
 # built once with bound parameters: building a select() and its cache key costs ~0.3 ms a
 # query, about what SQLite takes to run it.
-Shape = tuple[str, bool, bool, bool, str, bool]
+Shape = tuple[str, bool, bool, bool, str, bool, bool]
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(words: str) -> str:
+    """A lower-case LIKE pattern matching `words` anywhere, its own % and _ taken literally."""
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _shape(flt: QueueFilter) -> Shape:
@@ -235,6 +253,7 @@ def _shape(flt: QueueFilter) -> Shape:
         bool(flt.category),
         assignee,
         bool(flt.severity),
+        bool(flt.search),
     )
 
 
@@ -249,12 +268,18 @@ def _params(flt: QueueFilter) -> dict[str, Any]:
         params["assignee_id"] = int(flt.assignee)
     if flt.severity:
         params["rank"] = SEVERITIES.index(flt.severity)
+    if flt.search:
+        params["search"] = like_pattern(flt.search)
     return params
+
+
+# Its own alias: the page query already joins the first mention, which the search must not reuse.
+_SEARCHED = aliased(m.Mention)
 
 
 def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
-    status, brand, platform, category, assignee, _severity = shape
+    status, brand, platform, category, assignee, _severity, search = shape
     if status == "active":
         query = query.where(text(ACTIVE_SQL))
     elif status == "one":
@@ -269,6 +294,9 @@ def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
         query = query.where(rc.assignee_id.is_(None))
     elif assignee:
         query = query.where(rc.assignee_id == bindparam("assignee_id"))
+    if search:  # any mention of the case: later posts of the same customer count too
+        said = func.lower(_SEARCHED.text).like(bindparam("search"), escape=LIKE_ESCAPE)
+        query = query.where(exists().where(_SEARCHED.case_id == rc.id, said).correlate(rc))
     return query
 
 
@@ -306,9 +334,15 @@ def queue_page(
     after: Cursor | None = None,
     limit: int = PAGE_SIZE,
     now: datetime | None = None,
+    calendar_for: Callable[[str], WorkCalendar | None] | None = None,
 ) -> QueuePage:
-    """One page of the queue: most severe first, then the longest-waiting, then by id."""
+    """One page of the queue: most severe first, then the longest-waiting, then by id.
+
+    `calendar_for(brand)` gives a brand's working hours (Settings.calendar_for), so each row's
+    clock counts working time; without it every clock is wall-clock time.
+    """
     now = now or utcnow()
+    calendars: dict[str, WorkCalendar | None] = {}
     shape = _shape(flt)
     params = _params(flt)
     ranks = [params["rank"]] if flt.severity else list(range(MAX_RANK, -1, -1))
@@ -332,11 +366,10 @@ def queue_page(
     for row in fetched[:limit]:
         body, handle, url, followers, assignee = row[width:]
         case = CaseRow(*row[:width])
-        page.rows.append(
-            QueueRow.build(
-                case, body or "", handle or "", url or "", followers or 0, assignee or "", now
-            )
-        )
+        if case.brand not in calendars:
+            calendars[case.brand] = calendar_for(case.brand) if calendar_for else None
+        texts = (body or "", handle or "", url or "", followers or 0, assignee or "")
+        page.rows.append(QueueRow.build(case, *texts, now, calendars[case.brand]))
     page.complete = after is None and len(fetched) <= limit
     if len(fetched) > limit:
         last = page.rows[-1].case
@@ -351,7 +384,7 @@ COUNT_CAP = 1000
 def _count_statement(shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
     inner = _filtered(select(rc.id), shape)
-    if shape[-1]:  # a severity
+    if shape[5]:  # a severity
         inner = inner.where(rc.severity_rank == bindparam("rank"))
     if shape[0] == "active":
         # Ordering like the queue steers the planner to the partial index, whose trailing

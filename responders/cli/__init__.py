@@ -58,6 +58,7 @@ COMMANDS = {
     "users": "responders.cli.users_cmd",
     "cases": "responders.cli.cases_cmd",
     "check": "responders.cli.check_cmd",
+    "import": "responders.cli.import_cmd",
     "init": "responders.cli.init_cmd",
     "migrate": "responders.cli.migrate_cmd",
     "train": "responders.cli.train_cmd",

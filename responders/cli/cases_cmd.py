@@ -79,7 +79,10 @@ def export_cases(
     settings = settings_or_exit(config)
     engine, factory = database_or_exit(settings)
     with factory() as session:
-        rows = case_rows(session, brand, parse_since(since), None, _threshold(settings, brand))
+        rows = case_rows(
+            session, brand, parse_since(since), None, _threshold(settings, brand),
+            settings.calendar_for,
+        )  # fmt: skip
     engine.dispose()
     if output is None:
         write_csv(rows, sys.stdout)
@@ -103,8 +106,7 @@ def report(
     engine, factory = database_or_exit(settings)
     now = utcnow()
     with factory() as session:
-        figures = load_report(
-            session, brand, now - timedelta(days=days), now, _threshold(settings, brand), now
-        )
+        start, threshold = now - timedelta(days=days), _threshold(settings, brand)
+        figures = load_report(session, brand, start, now, threshold, now, settings.calendar_for)
     engine.dispose()
     sys.stdout.write(report_csv(figures))

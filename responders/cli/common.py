@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.log_format import TEXT_FORMAT, LogFormat, logging_config
 from monitor.secrets import install_secret_filter
 from monitor.settings import ConfigError, Settings, load_settings
 from monitor.storage.engine import display_url, open_database, redact
@@ -19,6 +21,20 @@ from monitor.storage.engine import display_url, open_database, redact
 ConfigOption = typer.Option(
     None, "--config", "-c", help="TOML configuration (default: $MAKEGOOD_CONFIG or the example)"
 )
+LOG_FORMAT_ENV = "MAKEGOOD_LOG_FORMAT"
+LogFormatOption = typer.Option(
+    "text",
+    "--log-format",
+    envvar=LOG_FORMAT_ENV,
+    help="log lines as 'text' or 'json' (one event per line; default: $MAKEGOOD_LOG_FORMAT)",
+)
+
+
+def log_format_or_exit(value: str) -> LogFormat:
+    """The --log-format value checked: 'text' or 'json'."""
+    if value not in ("text", "json"):
+        fail(f"--log-format: expected 'text' or 'json', got {value!r}")
+    return "json" if value == "json" else "text"
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -67,15 +83,22 @@ def database_or_exit(settings: Settings) -> tuple[Engine, sessionmaker[Session]]
         fail(f"cannot open the database {display_url(settings.database_url)}: {detail}")
 
 
-def setup_logging(verbose: bool = False) -> None:
-    """Log to stderr, every record passed through the secret filter (monitor.secrets)."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+def setup_logging(verbose: bool = False, log_format: LogFormat = "text") -> dict[str, Any] | None:
+    """Log to stderr, every record passed through the secret filter (monitor.secrets) first.
+
+    Text keeps whatever handlers are already there (basicConfig); JSON replaces the root's with
+    one JSON-lines handler and returns its configuration, for uvicorn to apply in the worker
+    processes it starts (None for text: uvicorn keeps its own).
+    """
+    level = logging.DEBUG if verbose else logging.INFO
+    if log_format == "json":
+        config = logging_config(logging.getLevelName(level), "json")
+        logging.config.dictConfig(config)
+        return config
+    logging.basicConfig(level=level, format=TEXT_FORMAT, stream=sys.stderr)
     # Drivers and client libraries log URLs and echo credentials we never passed to a log call.
     install_secret_filter()
+    return None
 
 
 def usable_cpus() -> int:

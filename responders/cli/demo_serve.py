@@ -42,4 +42,4 @@ def serve_demo(
         f"[bold]{DEMO_USER}[/bold] / [bold]{password}[/bold]  (Ctrl-C stops)",
         highlight=False,
     )
-    run(config=config, verbose=False)
+    run(config=config, verbose=False, log_format="text")

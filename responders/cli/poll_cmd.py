@@ -19,7 +19,14 @@ from rich.table import Table
 from monitor.ingest.pipeline import IngestReport, Pipeline, page_summary
 from monitor.ingest.sweep import poll_all
 from responders.cli import app
-from responders.cli.common import ConfigOption, database_or_exit, settings_or_exit
+from responders.cli.common import (
+    ConfigOption,
+    LogFormatOption,
+    database_or_exit,
+    log_format_or_exit,
+    settings_or_exit,
+    setup_logging,
+)
 
 SUMMARY_COLUMNS = ("pages", "new", "duplicates", "flagged", "quarantined", "errors")
 
@@ -99,8 +106,11 @@ def poll(
     config: Path | None = ConfigOption,
     drain: bool = typer.Option(False, help="keep polling each channel until it is caught up"),
     max_pages: int = typer.Option(1000, help="at most this many pages per channel"),
+    log_format: str = LogFormatOption,
 ) -> None:
     """Poll every configured channel once and store what is new."""
+    if log_format_or_exit(log_format) == "json":
+        setup_logging(log_format="json")  # text: warnings print as they always have
     settings = settings_or_exit(config)
     _, factory = database_or_exit(settings)
     pipeline = Pipeline(settings, factory)

@@ -12,8 +12,10 @@ import typer
 from responders.cli import app
 from responders.cli.common import (
     ConfigOption,
+    LogFormatOption,
     database_or_exit,
     fail,
+    log_format_or_exit,
     settings_or_exit,
     setup_logging,
     templates_or_exit,
@@ -60,11 +62,12 @@ def serve(
         None, "--workers", "-w", help="uvicorn worker processes (default: one per CPU)"
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="debug logging"),
+    log_format: str = LogFormatOption,
 ) -> None:
     """Serve the review queue (log in with an account from `makegood users add`)."""
     from responders.web.security import secret_key
 
-    setup_logging(verbose)
+    log_config = setup_logging(verbose, log_format_or_exit(log_format))
     settings = settings_or_exit(config)
     templates_or_exit(settings)
     count = usable_cpus() if workers is None else workers
@@ -85,4 +88,6 @@ def serve(
         server_header=False,
         access_log=verbose,
         log_level="debug" if verbose else "info",
+        # JSON: the same configuration in every worker process uvicorn starts.
+        **({"log_config": log_config} if log_config else {}),
     )

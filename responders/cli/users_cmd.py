@@ -1,4 +1,4 @@
-"""`makegood users add/list/disable/enable/password`: staff accounts from the command line."""
+"""`makegood users add/list/disable/enable/password/token/tokens/revoke-token`: staff accounts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from monitor.storage import models as m
 from responders.cli import app
 from responders.cli.common import ConfigOption, database_or_exit, fail, settings_or_exit
 from responders.staff.accounts import add_user, list_users, set_active, set_password
+from responders.staff.tokens import create_token, list_tokens, revoke_token
 
 users_app = typer.Typer(help="Manage staff accounts (roles: viewer, responder, approver, admin).")
 app.add_typer(users_app, name="users")
@@ -100,3 +101,59 @@ def password(
         if not result.ok:
             fail(result.error, 1)
     typer.echo(f"password changed for {username}")
+
+
+@users_app.command("token")
+def token(
+    username: str = typer.Argument(..., help="whose token: it acts with this user's role"),
+    name: str = typer.Option("", "--name", help="what the token is for (shown in lists)"),
+    config: Path | None = ConfigOption,
+) -> None:
+    """Make a personal API token and print it once (only its hash is kept)."""
+    settings = settings_or_exit(config)
+    _, factory = database_or_exit(settings)
+    with factory() as session, session.begin():
+        result = create_token(session, username, name)
+        if not result.ok or result.value is None:
+            fail(result.error, 1)
+        made = result.value
+        token_id = made.token.id
+    typer.echo(made.secret)
+    typer.echo(
+        f"token #{token_id} for {username.strip().lower()}: shown once, store it now;"
+        f" send it as 'Authorization: Bearer <token>'",
+        err=True,
+    )
+
+
+@users_app.command("tokens")
+def tokens(
+    username: str = typer.Argument("", help="only this user's tokens"),
+    config: Path | None = ConfigOption,
+) -> None:
+    """List API tokens: id, user, name, prefix, created, last used, revoked."""
+    settings = settings_or_exit(config)
+    _, factory = database_or_exit(settings)
+    with factory() as session:
+        for row, owner in list_tokens(session, username or None):
+            used = row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "never"
+            revoked = row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "live"
+            created = row.created_at.isoformat(timespec="seconds")
+            typer.echo(
+                f"{row.id}\t{owner}\t{row.name}\t{row.prefix}…\t{created}\t{used}\t{revoked}"
+            )
+
+
+@users_app.command("revoke-token")
+def revoke(
+    token_id: int = typer.Argument(..., help="the token's id (see `makegood users tokens`)"),
+    config: Path | None = ConfigOption,
+) -> None:
+    """Revoke an API token: it is refused from the next request on."""
+    settings = settings_or_exit(config)
+    _, factory = database_or_exit(settings)
+    with factory() as session, session.begin():
+        result = revoke_token(session, token_id)
+        if not result.ok:
+            fail(result.error, 1)
+    typer.echo(f"revoked token #{token_id}")

@@ -17,8 +17,10 @@ from monitor.settings import Settings, config_location
 from responders.cli import app
 from responders.cli.common import (
     ConfigOption,
+    LogFormatOption,
     database_or_exit,
     fail,
+    log_format_or_exit,
     settings_or_exit,
     setup_logging,
     templates_or_exit,
@@ -47,9 +49,10 @@ def start_worker(settings: Settings, path: str) -> Worker:
 def worker(
     config: Path | None = ConfigOption,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="log every job run"),
+    log_format: str = LogFormatOption,
 ) -> None:
     """Run the background jobs (polling, alerts, spike watch, outbox, digests) until stopped."""
-    setup_logging(verbose)
+    setup_logging(verbose, log_format_or_exit(log_format))
     settings = settings_or_exit(config)
     templates_or_exit(settings)
     database_or_exit(settings)  # migrate and fail early with a clear message
@@ -73,9 +76,10 @@ def worker(
 def run(
     config: Path | None = ConfigOption,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="log every job run"),
+    log_format: str = LogFormatOption,
 ) -> None:
     """Run the worker and the web app together in one process."""
-    setup_logging(verbose)
+    log_config = setup_logging(verbose, log_format_or_exit(log_format))
     settings = settings_or_exit(config)
     templates_or_exit(settings)
     database_or_exit(settings)
@@ -103,6 +107,7 @@ def run(
                     host=settings.web.host,
                     port=settings.web.port,
                     log_level="debug" if verbose else "info",
+                    **({"log_config": log_config} if log_config else {}),
                 )
             )
             server.run()

@@ -41,6 +41,8 @@ Sender = Callable[[Settings, Session, m.OutboxItem], SendOutcome]
 SENDERS: dict[str, str | Sender] = {
     "reply": "responders.outbox.replies:send_reply",
     "email": "responders.outbox.email:send_email",
+    "notify": "responders.outbox.notify:send_notify",
+    "webhook": "responders.outbox.webhook:send_webhook",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage.engine import make_sessionmaker, open_database
 from responders.web import (
@@ -21,11 +22,16 @@ from responders.web import (
     routes_case,
     routes_channels,
     routes_dashboard,
+    routes_health,
     routes_incidents,
     routes_queue,
     routes_recovery,
+    routes_webhooks,
 )
+from responders.web.api import create_api
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
+from responders.web.metrics import metrics_registry
+from responders.web.request_ids import RequestIds, bind_path_ids
 from responders.web.security import SecurityHeaders, secret_key
 
 log = logging.getLogger(__name__)
@@ -49,11 +55,20 @@ def create_app(
             engine, factory = open_database(settings.database_url)
         else:
             factory = make_sessionmaker(engine)
-    app = FastAPI(title="makegood", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="makegood",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(bind_path_ids)],
+    )
     app.state.settings = settings
     app.state.factory = factory
+    app.state.metrics_registry = metrics_registry(settings, factory, utcnow)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    # The JSON API is an app of its own: its errors are problem objects, its docs at /api/docs.
+    app.mount("/api", create_api(settings, factory), name="api")
     routers = (
         routes_auth,
         routes_queue,
@@ -63,6 +78,8 @@ def create_app(
         routes_dashboard,
         routes_admin,
         routes_channels,
+        routes_health,
+        routes_webhooks,
     )
     for module in routers:
         app.include_router(module.router)
@@ -83,7 +100,7 @@ def create_app(
             return JSONResponse({"error": message}, status_code=exc.status_code)
         return error_page(request, exc.status_code, message)
 
-    # Middleware added last runs first: headers wrap everything, sessions wrap the routes.
+    # Middleware added last runs first: ids and headers wrap everything, sessions the routes.
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),
@@ -93,4 +110,5 @@ def create_app(
         https_only=settings.web.secure_cookies,
     )
     app.add_middleware(SecurityHeaders, hsts=settings.web.secure_cookies)
+    app.add_middleware(RequestIds)  # outermost: every response, error pages too, carries its id
     return app

@@ -1,8 +1,8 @@
-"""Admin pages: the audit log (who did what, when) and the staff list."""
+"""Admin pages: the audit log (who did what, when), the staff list and their API tokens."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +11,15 @@ from monitor.storage import models as m
 from responders.cases.review_queue import MAX_ID
 from responders.staff.access import ADMIN
 from responders.staff.accounts import list_users
-from responders.web.deps import db_session, render, require_role
+from responders.staff.tokens import create_token, list_tokens, revoke_token
+from responders.web.deps import (
+    csrf_protect,
+    db_session,
+    finish,
+    render,
+    require_role,
+    result_response,
+)
 
 router = APIRouter()
 PAGE = 100
@@ -46,5 +54,46 @@ def users(
     user: m.User = Depends(require_role(ADMIN)),
     session: Session = Depends(db_session),
 ) -> Response:
-    """Staff accounts and their roles (manage them with `makegood users`)."""
-    return render(request, "users.html", {"users": list_users(session)})
+    """Staff accounts and their roles (manage them with `makegood users`), and API tokens."""
+    return _users_page(request, session)
+
+
+def _users_page(request: Request, session: Session, new_token: str = "") -> Response:
+    context = {
+        "users": list_users(session),
+        "tokens": list_tokens(session),
+        "new_token": new_token,
+    }
+    return render(request, "users.html", context)
+
+
+@router.post("/admin/users/tokens", dependencies=[Depends(csrf_protect)])
+def new_token(
+    request: Request,
+    username: str = Form(...),
+    name: str = Form(""),
+    user: m.User = Depends(require_role(ADMIN)),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Make an API token for a colleague; the page shows it this once (it is stored hashed)."""
+    made = create_token(session, username, name[:200], actor=user)
+    if not made.ok or made.value is None:
+        session.rollback()
+        return result_response(request, made, "/admin/users")
+    session.commit()
+    # Shown in this response only: a flash message would put the token in the session cookie.
+    page = _users_page(request, session, new_token=made.value.secret)
+    page.headers["Cache-Control"] = "no-store"  # nor kept in the browser's cache
+    return page
+
+
+@router.post("/admin/users/tokens/{token_id}/revoke", dependencies=[Depends(csrf_protect)])
+def revoke(
+    request: Request,
+    token_id: int,
+    user: m.User = Depends(require_role(ADMIN)),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Revoke an API token: it is refused from the next request on."""
+    result = revoke_token(session, token_id, actor=user)
+    return finish(request, session, result, "/admin/users", f"API token #{token_id} revoked")

@@ -40,7 +40,8 @@ def queue_view(
     params = dict(request.query_params)
     flt = q.QueueFilter.from_params(params)
     after = q.Cursor.decode(params.get("after", ""))
-    page = q.queue_page(session, flt, after, now=utcnow())
+    calendar_for = settings_of(request).calendar_for
+    page = q.queue_page(session, flt, after, now=utcnow(), calendar_for=calendar_for)
     context = {
         "flt": flt,
         "page": page,

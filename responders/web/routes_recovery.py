@@ -20,7 +20,13 @@ from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.cases import lifecycle
 from responders.cases.periods import parse_when
-from responders.cases.reports import case_rows, load_report, period_cases, write_csv
+from responders.cases.reports import (
+    business_minutes,
+    case_rows,
+    load_report,
+    period_cases,
+    write_csv,
+)
 from responders.outbox.replies import record_manual_reply
 from responders.results import Result
 from responders.staff.access import APPROVER, CONFLICT, RESPONDER, can
@@ -80,7 +86,8 @@ def report_page(
     # A day given as the end means "up to the end of that day".
     stop = min(until + timedelta(days=1), now) if until else now
     start = stop - timedelta(days=days)
-    report = load_report(session, brand or None, start, stop, _threshold(settings, brand), now)
+    threshold = _threshold(settings, brand)
+    report = load_report(session, brand or None, start, stop, threshold, now, settings.calendar_for)
     context: dict[str, Any] = {
         "report": report,
         "brands": brands,
@@ -107,9 +114,9 @@ def cases_csv(
     settings = settings_of(request)
     if brand and settings.find_brand(brand) is None:
         raise HTTPException(400, f"brand: no brand {brand[:60]!r} in the configuration")
-    rows = case_rows(
-        session, brand or None, parse_day(since, "since"), None, _threshold(settings, brand)
-    )
+    since_day = parse_day(since, "since")
+    threshold = _threshold(settings, brand)
+    rows = case_rows(session, brand or None, since_day, None, threshold, settings.calendar_for)
     out = io.StringIO()
     write_csv(rows, out)
     stamp = utcnow().strftime("%Y%m%d")
@@ -181,6 +188,8 @@ def recovery_page(
     threshold = _threshold(settings, case.brand)
     brand = settings.find_brand(case.brand)
     busy = in_flight_drafts(session, [d.id for d in drafts if d.state in RECORDABLE_STATES])
+    calendar = settings.calendar_for(case.brand)
+    worked = business_minutes(calendar, case.opened_at, case.first_response_at)
     context: dict[str, Any] = {
         "case": case,
         "mention": mention,
@@ -194,6 +203,8 @@ def recovery_page(
         "outcomes": lifecycle.OUTCOMES,
         "root_cause_optional": lifecycle.ROOT_CAUSE_OPTIONAL,
         "response_minutes": lifecycle.response_minutes(case),
+        # In the brand's working hours (None without hours: the wall-clock figure says it all).
+        "business_minutes": worked if calendar else None,
         "sla_met": lifecycle.sla_met(case),
         "threshold": threshold,
         "won_back": lifecycle.won_back(case, threshold),

@@ -14,21 +14,25 @@ from monitor.jobs.context import context, worker_id
 from monitor.jobs.incidents import watch
 from monitor.jobs.polling import poll_channel
 from monitor.mention import utcnow
+from responders.alerts.chat import route_alerts
 from responders.alerts.digest import queue_digests
 from responders.alerts.mail import queue_alerts
 from responders.cases import lifecycle
+from responders.cases.sla_warnings import raise_sla_warnings
 from responders.outbox.dispatch import SENDERS, process_due
 
 
 def send_emails(config_path: str) -> None:
-    """Queue pending alerts (under the "alerts" lease) and send due e-mails right away."""
+    """Queue pending alerts (under the "alerts" lease); send due e-mails, chats, webhooks now."""
     ctx = context(config_path)
     now = utcnow()
     seconds = ctx.settings.worker.lease_seconds
     with leases.held(ctx.factory, "alerts", worker_id(), seconds, now) as mine:
         if mine:
             queue_alerts(ctx.settings, ctx.factory, now)
-    _drain(config_path, ("email",))
+            route_alerts(ctx.settings, ctx.factory, now)  # the chat routes, if any
+    # Webhooks too: a poll that opened a case has just emitted case.opened.
+    _drain(config_path, ("email", "notify", "webhook"))
 
 
 def _drain(config_path: str, kinds: tuple[str, ...], rounds: int = 10) -> None:
@@ -58,7 +62,13 @@ def outbox_job(config_path: str) -> None:
 
 
 def alerts_job(config_path: str) -> None:
-    """Turn new and held alerts into e-mails and send them."""
+    """Raise the SLA warnings now due, then turn new and held alerts into e-mails and send them."""
+    ctx = context(config_path)
+    _leased(
+        config_path,
+        "sla_warnings",
+        lambda now: raise_sla_warnings(ctx.settings, ctx.factory, now),
+    )
     send_emails(config_path)
 
 
@@ -92,4 +102,4 @@ def digest_job(config_path: str) -> None:
     """Queue each brand's daily digest once it is due, then send it."""
     ctx = context(config_path)
     _leased(config_path, "digest", lambda now: queue_digests(ctx.settings, ctx.factory, now))
-    _drain(config_path, ("email",))
+    _drain(config_path, ("email", "notify"))

@@ -16,11 +16,12 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from monitor import leases
+from monitor import heartbeat, leases
 from monitor.jobs.context import context, forget_contexts, worker_id
 from monitor.mention import utcnow
 from monitor.settings import Settings
@@ -76,6 +77,21 @@ def job_specs(settings: Settings, config_path: str) -> list[JobSpec]:
     return specs
 
 
+class _Scheduler(BackgroundScheduler):
+    """A BackgroundScheduler that looks for due jobs no more once it is shut down.
+
+    APScheduler 3 checks for "stopped" only at the top of its loop: a wake-up landing just after
+    `shutdown()` still submits due jobs to the closed thread pool and logs a traceback. The check
+    is made under the job-store lock, the one `shutdown()` closes the executors under.
+    """
+
+    def _process_jobs(self) -> float | None:
+        with self._jobstores_lock:
+            if self.state == STATE_STOPPED:
+                return None
+            return super()._process_jobs()  # type: ignore[no-any-return]
+
+
 def build_scheduler(settings: Settings) -> BackgroundScheduler:
     """A background scheduler whose jobs persist in the application database."""
     engine = make_engine(settings.database_url)
@@ -85,7 +101,7 @@ def build_scheduler(settings: Settings) -> BackgroundScheduler:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('makegood:apscheduler'))"))
         store.jobs_t.create(conn, checkfirst=True)
-    return BackgroundScheduler(
+    return _Scheduler(
         jobstores={"default": store},
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={
@@ -147,24 +163,35 @@ class Worker:
         self.scheduler.start(paused=True)
         specs = job_specs(self.settings, self.config_path)
         sync_jobs(self.scheduler, specs, self.settings.worker.jitter_seconds)
-        if is_sqlite(self.settings):
-            # The guard's heartbeat runs in memory: it belongs to this process, not the schedule.
-            self.scheduler.add_jobstore("memory", alias="local")
-            self.scheduler.add_job(
-                self._heartbeat,
-                IntervalTrigger(seconds=max(self.settings.worker.lease_seconds / 3, 1)),
-                id="heartbeat",
-                jobstore="local",
-            )
+        # The heartbeat runs in memory: it belongs to this process, not the shared schedule.
+        # It stamps this worker's row for /readyz and, on SQLite, renews the guard's lease.
+        self.scheduler.add_jobstore("memory", alias="local")
+        self.scheduler.add_job(
+            self._heartbeat,
+            IntervalTrigger(seconds=self._heartbeat_seconds()),
+            id="heartbeat",
+            jobstore="local",
+        )
+        self._heartbeat()  # ready at once, not one interval later
         self.scheduler.resume()
         log.info("worker %s started with %d jobs", self.owner, len(specs))
 
+    def _heartbeat_seconds(self) -> float:
+        """How often to beat: often enough for the SQLite lease and for /readyz's staleness."""
+        every = self.settings.health.worker_stale_seconds / 4
+        if is_sqlite(self.settings):
+            every = min(every, self.settings.worker.lease_seconds / 3)
+        return max(every, 1.0)
+
     def _heartbeat(self) -> None:
         ctx = context(self.config_path)
+        now = utcnow()
         with ctx.factory() as session, session.begin():
-            leases.renew(
-                session, SQLITE_LEASE, self.owner, self.settings.worker.lease_seconds, utcnow()
-            )
+            heartbeat.beat(session, self.owner, self.settings.health.worker_stale_seconds, now)
+            if is_sqlite(self.settings):
+                leases.renew(
+                    session, SQLITE_LEASE, self.owner, self.settings.worker.lease_seconds, now
+                )
 
     def stop(self) -> None:
         """Stop scheduling and wait for running jobs to finish their write, then let go."""
@@ -174,5 +201,6 @@ class Worker:
         ctx = context(self.config_path)
         with ctx.factory() as session, session.begin():
             leases.release(session, SQLITE_LEASE, self.owner, done=False)
+            heartbeat.forget(session, self.owner)
         forget_contexts()
         log.info("worker %s stopped", self.owner)

@@ -162,7 +162,8 @@ def test_a_byte_that_is_not_utf8_rejects_its_row_not_the_file(
     assert [r.data["text"] for r in rows if r.data] == ["one", "three"]
     (bad,) = [r for r in rows if r.error]
     assert bad.location == bad_location and "not UTF-8" in bad.error and "0xe9" in bad.error
-    assert [r.number for r in rows] == [1, 2, 3]  # one Row per input row, in order
+    assert len(rows) == 3  # one Row per input row, in order, each numbered by its line
+    assert [f"{name}:{r.number}" for r in rows] == [r.location for r in rows]
 
 
 def test_an_unterminated_csv_quote_is_reported_where_it_began_and_the_rest_is_read(
@@ -180,6 +181,25 @@ def test_an_unterminated_csv_quote_is_reported_where_it_began_and_the_rest_is_re
     ]
     assert "unterminated quote" in rows[1].error and "line 3" in rows[1].error
     assert rows[1].raw == '2,"never closed\n'
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        pytest.param('id,text\n1,"never closed\n2,after\n', 2, id="first-row-to-the-end"),
+        pytest.param('id,text\n1,ok\n2,"a\nb"\n3,"open\n', 5, id="after-a-multi-line-row"),
+        pytest.param('id,text\n1,"open\n2,x"y\n3,z\n', 2, id="closed-mid-field-later"),
+    ],
+)
+def test_an_unterminated_quote_row_is_numbered_by_the_line_its_field_began_on(
+    tmp_path: Path, content: str, line: int
+) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text(content)
+    (bad,) = [r for r in iter_rows(path) if r.error]
+    # What `makegood score` prints as the row's `line` is the line the message names.
+    assert bad.number == line and bad.location == f"quote.csv:{line}"
+    assert f"opened on line {line} never closes" in bad.error
 
 
 def test_a_quote_that_runs_past_the_line_limit_is_cut_off_and_reading_resumes(

@@ -151,7 +151,7 @@ def test_x_refresh_reads_count_against_the_monthly_cap(
         server.add_json("GET", "/2/tweets", body)
         one = {**body, "data": body["data"][:1]}  # X returns (and bills) what was asked for
         server.add_json("GET", "/2/tweets", one, query={"ids": ids[0]})
-        options = XOptions(mentions=False, max_results=10, monthly_cap_usd=0.15)
+        options = XOptions(mentions=False, max_results=10, max_pages=1, monthly_cap_usd=0.15)
         client = build_client(options, key, adapter=RewriteAdapter(server.url))
         source = XSource(key, client, options, "kettlebird", {"kettlebird"})
         refresh_engagement(settings, factory, {key: source}, NOW)

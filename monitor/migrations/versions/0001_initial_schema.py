@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 13:41:08.226271
+Create Date: 2026-12-03 14:23:19.727452
 """
 
 from collections.abc import Sequence
@@ -117,6 +117,18 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_due", ["state", "next_attempt_at"], unique=False)
 
     op.create_table(
+        "poll_stats",
+        sa.Column("channel_key", sa.String(length=200), nullable=False),
+        sa.Column("brand", sa.String(length=100), nullable=False),
+        sa.Column("runs", sa.BigInteger(), nullable=False),
+        sa.Column("failures", sa.BigInteger(), nullable=False),
+        sa.Column("seconds_total", sa.Float(), nullable=False),
+        sa.Column("last_seconds", sa.Float(), nullable=False),
+        sa.Column("mentions_flagged", sa.BigInteger(), nullable=False),
+        sa.Column("last_run_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("channel_key", name=op.f("pk_poll_stats")),
+    )
+    op.create_table(
         "quarantine",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
@@ -150,6 +162,25 @@ def upgrade() -> None:
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
     op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=20), nullable=False),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -178,6 +209,21 @@ def upgrade() -> None:
             ["resolved_by"], ["users.id"], name=op.f("fk_incidents_resolved_by_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+    )
+    op.create_table(
+        "webhook_endpoints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("secret", sa.String(length=200), nullable=False),
+        sa.Column("event_types", sa.JSON(), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_webhook_endpoints_created_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
     )
     op.create_table(
         "recovery_cases",
@@ -238,6 +284,33 @@ def upgrade() -> None:
             unique=True,
             sqlite_where=sa.text("status != 'closed'"),
             postgresql_where=sa.text("status != 'closed'"),
+        )
+
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("endpoint_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.String(length=64), nullable=False),
+        sa.Column("event_type", sa.String(length=40), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("response_code", sa.Integer(), nullable=True),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["endpoint_id"],
+            ["webhook_endpoints.id"],
+            name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"], ["outbox.id"], name=op.f("fk_webhook_deliveries_outbox_id_outbox")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.UniqueConstraint(
+            "endpoint_id", "event_id", name=op.f("uq_webhook_deliveries_endpoint_id_event_id")
+        ),
+    )
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhook_deliveries_endpoint_id"), ["endpoint_id"], unique=False
         )
 
     op.create_table(
@@ -356,6 +429,17 @@ def upgrade() -> None:
         batch_op.create_index("ix_mentions_case", ["case_id"], unique=False)
 
     op.create_table(
+        "alert_routings",
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("outbox_ids", sa.JSON(), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("routed_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["alert_id"], ["alerts.id"], name=op.f("fk_alert_routings_alert_id_alerts")
+        ),
+        sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_alert_routings")),
+    )
+    op.create_table(
         "reply_drafts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -399,6 +483,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_reply_drafts_case")
 
     op.drop_table("reply_drafts")
+    op.drop_table("alert_routings")
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.drop_index("ix_mentions_case")
         batch_op.drop_index("ix_mentions_brand_created")
@@ -411,6 +496,10 @@ def downgrade() -> None:
 
     op.drop_table("case_events")
     op.drop_table("alerts")
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_endpoint_id"))
+
+    op.drop_table("webhook_deliveries")
     with op.batch_alter_table("recovery_cases", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_recovery_cases_open_author_brand",
@@ -427,14 +516,20 @@ def downgrade() -> None:
         )
 
     op.drop_table("recovery_cases")
+    op.drop_table("webhook_endpoints")
     op.drop_table("incidents")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_at")
 
     op.drop_table("audit_log")
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
+
+    op.drop_table("api_tokens")
     op.drop_table("users")
     op.drop_table("root_causes")
     op.drop_table("quarantine")
+    op.drop_table("poll_stats")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_due")
 

@@ -45,6 +45,11 @@ TEXTS = [
     "the bus stop was the best bus stop",
     "kind of",
     "no",
+    # The emoji step: at the start, after a space, after another emoji, next to other
+    # non-ASCII characters, and keys of several characters VADER never matches.
+    "😡 at the start",
+    "after a word😡😡😡 and café 😍x",
+    "ñ😡é 👍🏽 ❤️ ☺ ✔",
 ]
 
 
@@ -93,6 +98,10 @@ def _shared_texts() -> list[str]:
     if sanders.is_file():
         with sanders.open(encoding="utf-8", errors="replace", newline="") as fh:
             texts.extend(row.get("TweetText") or "" for row in csv.DictReader(fh))
+    support = DATA / "twcs_sample" / "sample.csv"
+    if support.is_file():
+        with support.open(encoding="utf-8", newline="") as fh:
+            texts.extend(row.get("text") or "" for row in csv.DictReader(fh))
     return texts
 
 

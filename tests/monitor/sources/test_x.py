@@ -53,7 +53,8 @@ def test_recent_search_replays_recorded_traffic_and_moves_since_id(shared_data: 
             load(shared_data / "tweepy_cassettes/test_client_search_recent_tweets.yaml"),
             match_query=False,
         )
-        source = x_source(server, mentions=False)
+        # One page per poll: the recording ignores since_id and always offers a next_token.
+        source = x_source(server, mentions=False, max_pages=1)
         result = source.poll({})
         second = source.poll(result.next_cursor)
         first_query, second_query = (r.query for r in server.calls(SEARCH))
@@ -70,6 +71,7 @@ def test_recent_search_replays_recorded_traffic_and_moves_since_id(shared_data: 
         and "public_metrics" in first_query["user.fields"]
     )
     assert len(second.mentions) == 10  # the recording ignores since_id; the pipeline dedupes
+    assert result.gaps == [] and [g.missing for g in second.gaps] == [None]  # bound of 1 hit
 
 
 def test_mentions_of_the_brand_account_replay_recorded_traffic(shared_data: Path) -> None:
@@ -110,7 +112,7 @@ def test_quoting_the_brand_account_allows_a_reply() -> None:
     assert {x.external_id: x.reply_allowed for x in result.mentions}["1790000000000000001"]
 
 
-def test_a_burst_larger_than_a_page_is_read_to_the_end_before_since_id_moves() -> None:
+def test_a_burst_larger_than_a_page_is_read_to_the_end_in_one_poll() -> None:
     page1 = {"data": [{"id": "30", "text": "kettlebird c"}, {"id": "29", "text": "kettlebird b"}],
              "meta": {"newest_id": "30", "result_count": 2, "next_token": "p2"}}  # fmt: skip
     page2 = {"data": [{"id": "28", "text": "kettlebird a"}],
@@ -118,17 +120,57 @@ def test_a_burst_larger_than_a_page_is_read_to_the_end_before_since_id_moves() -
     with serving() as server:
         server.add("GET", SEARCH, json_reply(page1), query=None)
         server.add("GET", SEARCH, json_reply(page2), query={"next_token": "p2"})
+        result = x_source(server, mentions=False).poll({"search": {"since_id": "10"}})
+        asked = [r.query for r in server.calls(SEARCH)]
+    assert [q["since_id"] for q in asked] == ["10", "10"]  # pinned while paging back
+    assert result.exhausted and result.gaps == []
+    assert result.next_cursor["search"] == {"since_id": "30"}
+    assert [x.external_id for x in result.mentions] == ["28", "29", "30"]  # oldest first
+    assert result.cost_cents == pytest.approx(3 * 0.5)
+
+
+def test_a_burst_left_half_read_by_an_older_cursor_is_read_on() -> None:
+    page2 = {"data": [{"id": "28", "text": "kettlebird a"}], "meta": {"result_count": 1}}
+    with serving() as server:
+        server.add("GET", SEARCH, json_reply(page2), query={"next_token": "p2"})
+        state = {"since_id": "10", "next_token": "p2", "pending_newest": "30"}
+        result = x_source(server, mentions=False).poll({"search": state})
+    assert [x.external_id for x in result.mentions] == ["28"]
+    assert result.next_cursor["search"] == {"since_id": "30"}
+
+
+@pytest.mark.parametrize(("options", "cents"), [
+    ({"mentions": False}, 1 * 100 * 3 * 0.5),  # one feed, 100 posts a page, 3 pages, 0.5 cents
+    ({"account_id": "9", "max_pages": 5}, 2 * 100 * 5 * 0.5),
+    ({"mentions": False, "max_results": 10, "max_pages": 1}, 10 * 0.5),
+])  # fmt: skip
+def test_the_budget_counts_every_page_a_poll_may_read(
+    options: dict[str, Any], cents: float
+) -> None:
+    with serving() as server:
+        assert x_source(server, **options).budget.max_poll_cost_cents == pytest.approx(cents)
+
+
+def test_a_page_failing_mid_burst_keeps_what_was_paid_for_and_reads_on_next_poll() -> None:
+    page1 = {"data": [{"id": "30", "text": "kettlebird c"}],
+             "meta": {"newest_id": "30", "result_count": 1, "next_token": "p2"}}  # fmt: skip
+    page2 = {"data": [{"id": "28", "text": "kettlebird a"}], "meta": {"result_count": 1}}
+    with serving() as server:
+        server.add("GET", SEARCH, json_reply(page1), query=None)
+        server.add(
+            "GET", SEARCH, [server_error(503), json_reply(page2)], query={"next_token": "p2"}
+        )
         source = x_source(server, mentions=False)
         first = source.poll({"search": {"since_id": "10"}})
-        assert not first.exhausted
-        assert first.next_cursor["search"] == {
-            "since_id": "10",
-            "next_token": "p2",
-            "pending_newest": "30",
-        }
         second = source.poll(first.next_cursor)
-    assert second.exhausted and second.next_cursor["search"] == {"since_id": "30"}
-    assert [x.external_id for x in first.mentions + second.mentions] == ["29", "30", "28"]
+        asked = [r.query.get("next_token") for r in server.calls(SEARCH)]
+    assert [x.external_id for x in first.mentions] == ["30"] and first.gaps == []
+    assert first.next_cursor["search"] == {
+        "since_id": "10", "next_token": "p2", "pending_newest": "30"
+    }  # fmt: skip
+    assert asked == [None, "p2", "p2"]  # page 1 is not bought twice
+    assert [x.external_id for x in second.mentions] == ["28"]
+    assert second.next_cursor["search"] == {"since_id": "30"}
 
 
 def test_missing_token_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,7 +207,7 @@ def test_the_monthly_cap_stops_polling_before_it_would_be_passed(
         settings = x_settings(db_url, tmp_path, server.url, cap_usd=0.08)
         brand = settings.brands[0]
         channel = brand.channels[0]
-        source = x_source(server, mentions=False, max_results=10, monthly_cap_usd=0.08)
+        source = x_source(server, mentions=False, max_results=10, monthly_cap_usd=0.08, max_pages=1)
         pipeline = Pipeline(settings, factory, clock=lambda: now[0])
         assert pipeline.poll_channel(brand, channel, source).error == ""
         assert pipeline.poll_channel(brand, channel, source, force=True).error == ""
@@ -182,7 +224,7 @@ def test_the_monthly_cap_stops_polling_before_it_would_be_passed(
     now[0] = datetime(2026, 6, 1, 0, 5, tzinfo=UTC)
     with serving() as server:
         server.add_json("GET", SEARCH, expanded())
-        source = x_source(server, mentions=False, max_results=10, monthly_cap_usd=0.08)
+        source = x_source(server, mentions=False, max_results=10, monthly_cap_usd=0.08, max_pages=1)
         assert pipeline.poll_channel(brand, channel, source).error == ""
     row = channel_row(factory, source.name)
     assert (row.spend_month, row.spend_cents) == ("2026-06", pytest.approx(2.0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -46,11 +47,11 @@ def replay(name: str, path: Path, page_size: int = 50) -> str:
     )
 
 
-def poll(config: Path, db_url: str, *args: str):
+def poll(config: Path, db_url: str, *args: str, env: dict[str, str] | None = None):
     return runner.invoke(
         app,
         ["poll", "--config", str(config), *args],
-        env={"MAKEGOOD_DATABASE_URL": db_url, "COLUMNS": "200"},
+        env={"MAKEGOOD_DATABASE_URL": db_url, "COLUMNS": "200", **(env or {})},
     )
 
 
@@ -85,3 +86,24 @@ def test_a_failing_channel_is_shown_summed_up_and_exits_1(tmp_path: Path, db_url
     cells = [cell.strip() for cell in row.split("│")[2:9]]
     assert cells[:6] == ["1", "0", "0", "0", "0", "1"] and "replay file not found" in cells[6]
     assert "Traceback" not in result.stderr
+
+
+def test_a_failing_channel_shows_its_error_with_no_secret_anywhere(
+    tmp_path: Path, db_url: str, factory: sessionmaker[Session]
+) -> None:
+    # A feed on a closed port whose URL carries a password (masked by shape) and a token from
+    # the environment (masked by value): the error quotes the URL, every place shows it masked.
+    password, token = "url-password-2718", "feed-token-value-1618"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://reader:{password}@127.0.0.1:{port}/feed.xml?token={token}"
+    channel = f'[[brands.channels]]\ntype = "rss"\nname = "news"\nurl = "{url}"\n'
+    result = poll(write_config(tmp_path, [channel]), db_url, env={"MAKEGOOD_FEED_TOKEN": token})
+    assert result.exit_code == 1
+    assert "failed:" in result.stderr and "poll summary" in result.stderr
+    with factory() as session:
+        stored = session.scalars(select(m.Channel.last_error)).one()
+    assert stored  # the failure is recorded, masked
+    for shown in (result.stdout, result.stderr, stored):
+        assert password not in shown and token not in shown

@@ -79,6 +79,7 @@ def test_an_unterminated_csv_quote_names_its_line_and_the_rows_after_are_scored(
     assert out[0]["id"] == "1" and "sentiment" in out[0]  # the BOM did not rename the column
     errors = [o for o in out if "error" in o]
     assert len(errors) == 1 and "line 3" in errors[0]["error"]  # where the field began
+    assert errors[0]["line"] == 3  # the same line as the message, not the row's index
     assert "unterminated quote" in errors[0]["error"]
     scored = [o["id"] for o in out if "sentiment" in o]
     assert "4" in scored  # the rows after the quote are not swallowed

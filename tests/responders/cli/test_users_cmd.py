@@ -62,3 +62,30 @@ def test_errors_are_clear(config: Path, args: list[str], env: dict[str, str], me
     result = run(config, *args, env=env)
     assert result.exit_code != 0
     assert message in result.output  # type: ignore[attr-defined]
+
+
+def test_token_is_printed_once_listed_by_prefix_and_revoked(config: Path) -> None:
+    env = {"NEW_PW": "a long enough password"}
+    assert run(config, "add", "sam", "--password-env", "NEW_PW", env=env).exit_code == 0  # type: ignore[attr-defined]
+    made = run(config, "token", "sam", "--name", "helpdesk sync")
+    assert made.exit_code == 0, made.output  # type: ignore[attr-defined]
+    secret = made.stdout.strip()  # type: ignore[attr-defined]
+    assert secret.startswith("mg_") and "\n" not in secret  # stdout is the token alone
+    assert "shown once" in made.stderr  # type: ignore[attr-defined]
+    listed = run(config, "tokens")
+    assert secret not in listed.output  # type: ignore[attr-defined]
+    assert f"\tsam\thelpdesk sync\t{secret[:8]}…" in listed.output  # type: ignore[attr-defined]
+    assert listed.output.rstrip().endswith("never\tlive")  # type: ignore[attr-defined]
+    token_id = listed.output.split("\t", 1)[0]  # type: ignore[attr-defined]
+    assert run(config, "revoke-token", token_id).exit_code == 0  # type: ignore[attr-defined]
+    assert "\tlive" not in run(config, "tokens", "sam").output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["token", "ghost"], "no user named 'ghost'"), (["revoke-token", "77"], "no API token #77")],
+)
+def test_token_errors_are_clear(config: Path, args: list[str], message: str) -> None:
+    result = run(config, *args)
+    assert result.exit_code != 0
+    assert message in result.output  # type: ignore[attr-defined]

@@ -5,10 +5,10 @@ app.bsky.feed.getPostThread and com.atproto.repo.createRecord. Fictional account
 
 from __future__ import annotations
 
-import base64
-import json
-import time
 from typing import Any
+
+# The session builders live in tests.fakes (the source tests use them too); re-exported here.
+from tests.fakes.atproto import BRAND_DID, create_session, jwt  # noqa: F401
 
 MASTODON_ME = "109000000000000001"
 PARENT_STATUS = "111222333444555666"
@@ -64,7 +64,6 @@ def mastodon_status(
     }
 
 
-BRAND_DID = "did:plc:kettlebirdbrand000000001"
 CUSTOMER_DID = "did:plc:customerann0000000000001"
 ROOT_URI = f"at://{CUSTOMER_DID}/app.bsky.feed.post/3lrootpost0001"
 ROOT_CID = "bafyreiroot0000000000000000000000000000000000000000000001"
@@ -72,28 +71,6 @@ PARENT_URI = f"at://{CUSTOMER_DID}/app.bsky.feed.post/3lparentpost02"
 PARENT_CID = "bafyreiparent00000000000000000000000000000000000000000002"
 REPLY_URI = f"at://{BRAND_DID}/app.bsky.feed.post/3lreplypost003"
 REPLY_CID = "bafyreireply000000000000000000000000000000000000000000003"
-
-
-def jwt(sub: str, scope: str, lifetime: int = 7200) -> str:
-    """A JWT-shaped token (header.payload.signature) with exp/iat, as a PDS issues them."""
-
-    def part(obj: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    now = int(time.time())
-    claims = {"scope": scope, "sub": sub, "iat": now, "exp": now + lifetime, "aud": "did:web:pds"}
-    return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part(claims)}.c2lnbmF0dXJl"
-
-
-def create_session() -> dict[str, Any]:
-    """com.atproto.server.createSession output, without the optional didDoc."""
-    return {
-        "accessJwt": jwt(BRAND_DID, "com.atproto.appPass"),
-        "refreshJwt": jwt(BRAND_DID, "com.atproto.refresh", 86400),
-        "handle": "kettlebird.example",
-        "did": BRAND_DID,
-        "active": True,
-    }
 
 
 def profile(did: str = BRAND_DID, handle: str = "kettlebird.example") -> dict[str, Any]:

@@ -16,7 +16,13 @@ from monitor.retry import MAX_WAIT_SECONDS
 from responders.publishers import OutgoingReply, build_publisher
 from tests.fakes import bad_answers as bad
 from tests.fakes.http_server import FakeServer, Reply, serving
-from tests.responders.publishers.platform_payloads import PARENT_STATUS
+from tests.responders.publishers.platform_payloads import (
+    PARENT_STATUS,
+    PARENT_URI,
+    create_session,
+    parent_post,
+    profile,
+)
 
 
 def mastodon(server: FakeServer, reply: Reply) -> tuple[dict[str, str], OutgoingReply]:
@@ -45,8 +51,21 @@ def reddit(server: FakeServer, reply: Reply) -> tuple[dict[str, str], OutgoingRe
     return env, OutgoingReply("reddit", "t1_abc", "Sorry about that")
 
 
+def bluesky(server: FakeServer, reply: Reply) -> tuple[dict[str, str], OutgoingReply]:
+    server.add_json("POST", "/xrpc/com.atproto.server.createSession", create_session())
+    server.add_json("GET", "/xrpc/app.bsky.actor.getProfile", profile())
+    server.add_json("GET", "/xrpc/app.bsky.feed.getPosts", {"posts": [parent_post()]})
+    server.add("POST", "/xrpc/com.atproto.repo.createRecord", reply)
+    env = {"MAKEGOOD_BLUESKY_HANDLE": "kettlebird.example",
+           "MAKEGOOD_BLUESKY_APP_PASSWORD": "abcd-efgh-ijkl-mnop",
+           "MAKEGOOD_BLUESKY_URL": server.url}  # fmt: skip
+    return env, OutgoingReply(
+        "bluesky", PARENT_URI, "Sorry about that", key="reply:1", parent_raw={"post": parent_post()}
+    )
+
+
 PUBLISHERS: dict[str, Callable[[FakeServer, Reply], tuple[dict[str, str], OutgoingReply]]] = {
-    "mastodon": mastodon, "x": x, "reddit": reddit,
+    "mastodon": mastodon, "x": x, "reddit": reddit, "bluesky": bluesky,
 }  # fmt: skip
 ANSWERS: dict[str, Callable[[], Reply]] = {
     "html-200": bad.html_page,
@@ -74,7 +93,7 @@ def test_a_bad_answer_to_a_reply_is_a_retryable_failure(platform: str, answer: s
 
 
 @pytest.mark.parametrize("value", bad.ODD_RETRY_AFTER.values(), ids=list(bad.ODD_RETRY_AFTER))
-@pytest.mark.parametrize("platform", ["x", "reddit"])
+@pytest.mark.parametrize("platform", ["x", "reddit", "bluesky"])
 def test_an_odd_retry_after_on_a_reply_waits_within_the_maximum(platform: str, value: str) -> None:
     result = publish(platform, bad.retry_after(value))
     assert not result.ok and not result.permanent, result

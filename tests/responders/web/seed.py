@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.mention import utcnow
 from monitor.scoring import severity_rank
 from monitor.storage import models as m
+from responders.cases.actions import save_draft
 from responders.staff.accounts import add_user
 
 PASSWORD = "correct horse battery"
@@ -101,6 +102,19 @@ def seed_cases(factory: sessionmaker[Session], specs: list[dict[str, object]]) -
     """Insert cases from keyword specs; returns their ids in order."""
     with factory() as session, session.begin():
         return [make_case(session, **spec).id for spec in specs]  # type: ignore[arg-type]
+
+
+def case_with_draft(factory: sessionmaker[Session], author_id: int) -> tuple[int, int, int]:
+    """A case with a draft submitted by `author_id`: (case id, draft id, case version)."""
+    with factory() as session, session.begin():
+        case = make_case(session)
+        author = session.get(m.User, author_id)
+        mention = session.get(m.Mention, case.first_mention_id)
+        assert author is not None and mention is not None
+        draft = save_draft(session, case, mention, author, "apology", "Sorry!", submit=True).value
+        assert draft is not None
+        session.flush()
+        return case.id, draft.id, case.version
 
 
 CSRF_RE = re.compile(r'<meta name="csrf-token" content="([^"]+)">')

@@ -86,6 +86,41 @@ def test_assignee_filter_by_user(
     assert case_ids(html) == [ids[0]]
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("REFUND", [0]),
+        ("second post", [1]),  # any mention of the case, not only the first
+        ("50%", [2]),  # % and _ are literal, not wildcards
+        ("5_%", []),
+        ("  refund   ", [0]),
+    ],
+)
+def test_text_search_finds_words_in_any_post_of_a_case(
+    factory: sessionmaker[Session],
+    client_for: Callable[[str], TestClient],
+    q: str,
+    expected: list[int],
+) -> None:
+    with factory() as session, session.begin():
+        cases = [
+            make_case(session, text="@kettlebird I want a Refund"),
+            make_case(session, text="@kettlebird lid broke"),
+            make_case(session, text="@kettlebird 50% of my order is missing"),
+        ]
+        first = session.get(m.Mention, cases[1].first_mention_id)
+        assert first is not None
+        later = m.Mention(
+            platform=first.platform, external_id="later", brand=first.brand, text="my second post",
+            created_at=utcnow(), author_id=first.author_id, case_id=cases[1].id,
+        )  # fmt: skip
+        session.add(later)
+        ids = [c.id for c in cases]
+    html = client_for("vera").get("/", params={"q": q}).text
+    assert case_ids(html) == [ids[i] for i in expected]
+    assert f'name="q" value="{" ".join(q.split())}"' in html  # the field keeps the search
+
+
 def test_keyset_pagination_walks_every_case_once_in_order(
     factory: sessionmaker[Session], client_for: Callable[[str], TestClient]
 ) -> None:
