@@ -275,7 +275,7 @@ def test_post_text_is_escaped_on_the_report_page(
     ("query", "status", "message"),
     [
         ("?brand=Nope", 400, "no brand 'Nope'"),
-        ("?days=0", 422, ""),
+        ("?days=0", 400, "days: input should be greater than or equal to 1"),
         ("?end=yesterday", 400, "end: expected a date"),
         ("?end=9999-12-31", 400, "end: '9999-12-31' is out of range"),
         ("?end=0001-01-01", 400, "end: '0001-01-01' is out of range"),
