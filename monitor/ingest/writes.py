@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.health import is_down
-from monitor.mention import Mention, author_key, clean_text
+from monitor.mention import Mention, as_utc, author_key, clean_text
 from monitor.scoring import Score
 from monitor.scoring.thresholds import is_negative
 from monitor.sources.base import Rejected
@@ -207,23 +208,67 @@ def win_back_score(complaint_sentiment: float, later_sentiment: float) -> float:
     return round(later_sentiment - complaint_sentiment, 4)
 
 
+MAX_LATER_POSTS = 50  # what the case page lists (the win-back counts every post in its window)
+
+
+@dataclass(frozen=True, slots=True)
+class LaterPost:
+    """A post by the case's author after the complaint, and what the win-back makes of it."""
+
+    mention: m.Mention
+    standing: str  # "counted", "before our reply", "after the window" or "no reply yet"
+
+    @property
+    def counted(self) -> bool:
+        """Whether the win-back is the mean of this post (among others)."""
+        return self.standing == "counted"
+
+
+def win_back_standing(case: m.RecoveryCase, at: datetime, window_days: int) -> str:
+    """Whether a later post at `at` counts for the win-back: it must come after our first
+    response and within `window_days` of it."""
+    start = case.first_response_at
+    if start is None:
+        return "no reply yet"
+    at, start = as_utc(at) or at, as_utc(start) or start
+    if at <= start:
+        return "before our reply"
+    return "counted" if at <= start + timedelta(days=window_days) else "after the window"
+
+
+def later_posts(
+    session: Session, case: m.RecoveryCase, window_days: int, limit: int | None = None
+) -> list[LaterPost]:
+    """The author's posts after the complaint (about the brand, or attached to the case), oldest
+    first, each marked when the win-back counts it: the one list both the win-back line and
+    the case page's "later posts" come from."""
+    about_case = m.Mention.case_id == case.id
+    if case.author_id is not None:
+        about_case = about_case | (
+            (m.Mention.author_id == case.author_id)
+            & (m.Mention.brand == case.brand)
+            & (m.Mention.created_at > case.opened_at)
+        )
+    query = (
+        select(m.Mention)
+        .where(about_case, m.Mention.id != case.first_mention_id)
+        .order_by(m.Mention.created_at, m.Mention.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.scalars(query).all()
+    return [LaterPost(x, win_back_standing(case, x.created_at, window_days)) for x in rows]
+
+
 def refresh_win_back(session: Session, case: m.RecoveryCase, window_days: int) -> None:
     """Store the case's later sentiment (mean of the author's posts about the brand after the
-    first response, within `window_days`) and its win-back; None until there is such a post."""
+    first response, within `window_days`: the `counted` ones of `later_posts`) and its
+    win-back; None until there is such a post."""
     if case.first_response_at is None:
         case.later_sentiment = None
         case.win_back = None
         return
-    start = case.first_response_at
-    sentiments = session.scalars(
-        select(m.Mention.sentiment).where(
-            m.Mention.author_id == case.author_id,
-            m.Mention.brand == case.brand,
-            m.Mention.created_at > start,
-            m.Mention.created_at <= start + timedelta(days=window_days),
-            m.Mention.id != case.first_mention_id,
-        )
-    ).all()
+    sentiments = [p.mention.sentiment for p in later_posts(session, case, window_days) if p.counted]
     if not sentiments:
         case.later_sentiment = None
         case.win_back = None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from monitor import leases, spike
 from monitor.events import emit, incident_data
 from monitor.jobs.context import JobContext
-from monitor.mention import utcnow
+from monitor.mention import as_utc, utcnow
 from monitor.scoring.thresholds import negative_where
 from monitor.settings import Settings
 from monitor.storage import models as m
@@ -74,38 +74,88 @@ def _group(session: Session, incident_id: int, mention_filter: Any) -> int:
     return len(ids)
 
 
+CATCH_UP = timedelta(hours=24)  # how far back a late-arriving burst is still judged
+
+
+def _late_checkpoints(
+    session: Session, brand: str, now: datetime, settings: Settings, shortest: timedelta
+) -> list[datetime]:
+    """The instants at which to judge negative mentions that arrived late (a backfill, a replay,
+    a worker that was down): each late post's own time, at most one per `shortest` window.
+
+    A check only judges the windows ending when it runs, so a burst stored after its hour had
+    passed was never judged at all; judging the windows ending at each late post's time is
+    what the check would have seen had it run then."""
+    fetched_since = now - max(
+        timedelta(seconds=2 * settings.worker.spike_interval_seconds), timedelta(minutes=10)
+    )
+    late = session.scalars(
+        select(m.Mention.created_at)
+        .where(
+            _negative(brand),
+            m.Mention.fetched_at > fetched_since,
+            m.Mention.created_at > now - CATCH_UP,
+            m.Mention.created_at <= now - shortest,
+        )
+        .order_by(m.Mention.created_at)
+    ).all()
+    points: list[datetime] = []
+    for at in late:
+        at = as_utc(at) or at
+        if not points or at - points[-1] >= shortest:
+            points.append(at)
+    return points
+
+
 def watch_brand(session: Session, settings: Settings, brand: str, now: datetime) -> list[int]:
-    """Check one brand for a spike and for viral posts; returns the ids of incidents opened."""
+    """Check one brand for a spike and for viral posts; returns the ids of incidents opened.
+
+    The windows ending now are judged, and also those ending at the time of each negative
+    mention that arrived late (see `_late_checkpoints`), so a burst stored after the fact
+    still opens its incident."""
     cfg = settings.spike
     bucket = timedelta(minutes=cfg.bucket_minutes)
+    rule = spike.SpikeRule.from_settings(cfg)
     opened: list[int] = []
     n = spike.history_buckets(bucket)
     times = session.scalars(
         select(m.Mention.created_at).where(
-            _negative(brand), m.Mention.created_at > now - bucket * n, m.Mention.created_at <= now
+            _negative(brand),
+            m.Mention.created_at > now - CATCH_UP - bucket * n,
+            m.Mention.created_at <= now,
         )
     ).all()
-    # The whole bucket, and the shorter windows inside it, each against its own expectation.
-    verdict = spike.scan(times, now, bucket, spike.SpikeRule.from_settings(cfg))
     incident = _open_incident(session, brand, "spike")
+    checkpoints = [now]
+    if incident is None:
+        checkpoints = _late_checkpoints(session, brand, now, settings, rule.windows(bucket)[0])
+        checkpoints.append(now)
+    for at in checkpoints:
+        # The whole bucket, and the shorter windows inside it, each against its own expectation.
+        verdict = spike.scan(times, at, bucket, rule)  # times after `at` are not counted
+        if verdict.spike:
+            break
     if verdict.spike and incident is None:
         incident = m.Incident(
             brand=brand,
             kind="spike",
             summary=verdict.reasons[0],
-            opened_at=now,
+            opened_at=at,
             data={
                 "reasons": list(verdict.reasons),
                 "count": verdict.count,
                 "expected": round(verdict.expected, 2),
                 "p_value": verdict.p_value,
                 "window_minutes": verdict.window.total_seconds() / 60,
+                "detected_at": now.isoformat(),
             },
         )
         session.add(incident)
         session.flush()
         _raise_incident_alert(session, incident)
         opened.append(incident.id)
+        # The burst's own mentions, from the start of the window that fired.
+        _group(session, incident.id, _negative(brand) & (m.Mention.created_at > at - bucket))
     if incident is not None:
         # An open crisis keeps collecting the negative mentions that arrive while it lasts.
         _group(session, incident.id, _negative(brand) & (m.Mention.created_at > now - bucket))

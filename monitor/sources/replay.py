@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from monitor.mention import Mention
+from monitor.mention import Mention, as_utc, utcnow
 from monitor.platforms import platform
 from monitor.records import jsonl_page, mention_from_row
 from monitor.settings import BrandSettings, ChannelSettings
@@ -33,6 +36,15 @@ class ReplayOptions(BaseModel):
     page_size: int = Field(
         100, ge=1, le=platform("replay").rates.page_max, description="Lines a poll."
     )
+    relative_to_now: bool = Field(
+        False,
+        description="Shift every post's time so the file's newest post is `ends_minutes_ago`"
+        " minutes old when the channel is set up (the demo: SLA clocks and the queue's order"
+        " read as a normal morning). Off: the posts keep the times in the file.",
+    )
+    ends_minutes_ago: int = Field(
+        5, ge=0, description="With relative_to_now: how old the file's newest post is made."
+    )
 
 
 class ReplaySource:
@@ -40,10 +52,13 @@ class ReplaySource:
 
     platform = "replay"
 
-    def __init__(self, name: str, path: Path, page_size: int = 100):
+    def __init__(
+        self, name: str, path: Path, page_size: int = 100, shift: timedelta = timedelta(0)
+    ):
         self.name = name
         self.path = path
         self.page_size = page_size
+        self.shift = shift  # added to every post's time (relative_to_now), else zero
 
     def poll(self, cursor: dict[str, Any]) -> PollResult:
         """Read the next page; the cursor is {"offset", "line", "file": the file's identity}."""
@@ -60,6 +75,8 @@ class ReplaySource:
         rejected: list[Rejected] = []
         for row in rows:
             result = mention_from_row(row)
+            if self.shift and isinstance(result, Mention) and result.created_at is not None:
+                result = dataclasses.replace(result, created_at=result.created_at + self.shift)
             (rejected if isinstance(result, Rejected) else mentions).append(result)  # type: ignore[arg-type]
         return PollResult(
             mentions=mentions,
@@ -109,6 +126,29 @@ def _head_hash(path: Path, size: int) -> str:
         return hashlib.sha256(fh.read(size)).hexdigest()
 
 
+def newest_time(path: Path) -> datetime | None:
+    """The latest `created_at` in a JSONL file (lines that are not rows with a time are skipped)."""
+    newest: datetime | None = None
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                raw = json.loads(line).get("created_at")
+                at = as_utc(datetime.fromisoformat(str(raw).replace("Z", "+00:00")))
+            except (ValueError, AttributeError):
+                continue
+            if at is not None and (newest is None or at > newest):
+                newest = at
+    return newest
+
+
+def shift_to_now(path: Path, ends_minutes_ago: int, now: datetime | None = None) -> timedelta:
+    """What to add to each post's time so the file's newest post is `ends_minutes_ago` old."""
+    newest = newest_time(path) if path.is_file() else None
+    if newest is None:
+        return timedelta(0)
+    return (now or utcnow()) - timedelta(minutes=ends_minutes_ago) - newest
+
+
 def from_settings(brand: BrandSettings, channel: ChannelSettings, key: str) -> ReplaySource:
     """Build a replay source from its channel settings."""
     try:
@@ -121,4 +161,7 @@ def from_settings(brand: BrandSettings, channel: ChannelSettings, key: str) -> R
     if not path.is_absolute() and not path.exists():
         # The bundled demo stream lives in the package: resolve it from the project folder.
         path = PROJECT_DIR / path
-    return ReplaySource(key, path, options.page_size)
+    shift = (
+        shift_to_now(path, options.ends_minutes_ago) if options.relative_to_now else timedelta(0)
+    )
+    return ReplaySource(key, path, options.page_size, shift)

@@ -18,6 +18,7 @@ from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
 from monitor.storage.upsert import insert_for
 from responders.cases.actions import add_event, flush_or_conflict
+from responders.cases.durations import human_duration
 from responders.results import Result
 from responders.staff.access import can, check_allowed
 from responders.staff.audit import audit
@@ -93,7 +94,8 @@ def on_reply_published(
         met = sla_met(case)
         add_event(
             session, case, "step", user, step="timing", at=now,
-            note=f"first response after {minutes} minutes; SLA {'met' if met else 'missed'}",
+            note=f"first response after {human_duration(minutes)};"
+            f" SLA {'met' if met else 'missed'}",
             minutes=minutes, sla_met=met,
         )  # fmt: skip
     if kind == "solution" and brand is not None:

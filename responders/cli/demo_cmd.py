@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.ingest.pipeline import IngestReport, Pipeline
 from monitor.ingest.sweep import poll_all
+from monitor.jobs.incidents import watch_brand
+from monitor.mention import utcnow
 from monitor.settings import CONFIG_ENV, DEFAULT_CONFIG, Settings
 from monitor.storage import models as m
 from monitor.storage.engine import display_url
@@ -96,8 +98,21 @@ def run_demo_ingest(settings: Settings, console: Console) -> sessionmaker[Sessio
         "[bold]Ingested:[/bold] " + ", ".join(f"{v} {k}" for k, v in totals.items()),
         highlight=False,
     )
+    opened = watch_for_incidents(settings, factory)
+    if opened:
+        console.print(f"[bold red]Incidents opened:[/bold red] {len(opened)} (see /incidents)")
     print_cases(console, factory)
     return factory
+
+
+def watch_for_incidents(settings: Settings, factory: sessionmaker[Session]) -> list[int]:
+    """Run the spike and viral watch once over what was just ingested (the worker runs it
+    only every few minutes): the ids of the incidents opened."""
+    opened: list[int] = []
+    with factory() as session, session.begin():
+        for brand in settings.brands:
+            opened += watch_brand(session, settings, brand.name, utcnow())
+    return opened
 
 
 def demo_config() -> Path | None:

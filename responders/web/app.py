@@ -6,6 +6,7 @@ import logging
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -23,6 +24,7 @@ from responders.web import (
     routes_channels,
     routes_dashboard,
     routes_health,
+    routes_help,
     routes_incidents,
     routes_queue,
     routes_recovery,
@@ -31,6 +33,8 @@ from responders.web import (
 from responders.web.api import create_api
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
 from responders.web.metrics import metrics_registry
+from responders.web.page_basics import HeadAsGet, validation_error_page
+from responders.web.page_basics import router as page_basics_router
 from responders.web.request_ids import RequestIds, bind_path_ids
 from responders.web.security import SecurityHeaders, secret_key
 
@@ -80,9 +84,13 @@ def create_app(
         routes_channels,
         routes_health,
         routes_webhooks,
+        routes_help,
     )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(page_basics_router)
+    # A path id or query value of the wrong type: the error page, not FastAPI's JSON body.
+    app.add_exception_handler(RequestValidationError, validation_error_page)  # type: ignore[arg-type]
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -110,5 +118,6 @@ def create_app(
         https_only=settings.web.secure_cookies,
     )
     app.add_middleware(SecurityHeaders, hsts=settings.web.secure_cookies)
+    app.add_middleware(HeadAsGet)  # inside RequestIds: a HEAD carries its request id too
     app.add_middleware(RequestIds)  # outermost: every response, error pages too, carries its id
     return app

@@ -32,7 +32,8 @@ Use them like this in a router module (see routes_queue.py for a full example):
   X-CSRF-Token) equals this session's token. Forms include `{{ csrf_field() }}`.
 - `templates` — the Jinja2Templates (autoescape on) whose `base.html` is the layout: extend it
   with `{% extends "base.html" %}` and fill `{% block title %}` and `{% block content %}`.
-  Filters: `when` (a UTC time), `ago` (a duration since), `duration` (a timedelta),
+  Filters: `when` (a UTC time), `ago` (a duration since), `duration` (a timedelta, or a
+  number of minutes: '2 h 13 min'; every duration on a page goes through it),
   `safe_url` (an untrusted link: http(s) only, else '').
 - `render(request, name, context, status_code=200)` — a TemplateResponse with the user, the CSRF
   token and flashed messages filled in. `flash(request, text, kind="ok"|"error")` queues a message
@@ -63,6 +64,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
+from responders.cases.durations import human_duration
 from responders.cases.review_queue import MAX_ID, is_row_id
 from responders.replies.links import safe_url
 from responders.results import Result
@@ -78,21 +80,9 @@ class LoginRequired(Exception):
     """Raised by `current_user` when nobody (or a disabled user) is logged in."""
 
 
-def duration(delta: timedelta | None) -> str:
-    """A short human duration: '45s', '12m', '3h 05m', '2d 4h'."""
-    if delta is None:
-        return ""
-    seconds = int(abs(delta.total_seconds()))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h {minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
+def duration(delta: timedelta | float | None) -> str:
+    """A human duration ('45 s', '12 min', '2 h 13 min', '3 d 4 h'); a number is minutes."""
+    return human_duration(delta)
 
 
 def when(value: datetime | None) -> str:
@@ -101,7 +91,7 @@ def when(value: datetime | None) -> str:
 
 
 def ago(value: datetime | None) -> str:
-    """How long ago `value` was: '12m ago'."""
+    """How long ago `value` was: '12 min ago'."""
     return f"{duration(utcnow() - value)} ago" if value else ""
 
 

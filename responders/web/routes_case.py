@@ -8,6 +8,8 @@ from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from monitor.ingest.writes import MAX_LATER_POSTS, LaterPost, later_posts
+from monitor.settings import BrandSettings
 from monitor.storage import models as m
 from responders.cases.actions import approve_draft, record_step, reject_draft, save_draft
 from responders.replies.drafting import render_measured, render_reply
@@ -65,8 +67,16 @@ def _case_page(
         "editor": editor or {"template": "", "source": "", "channel": channels[0]},
         "error": error,
         "staff": _staff(session),
+        "later": _later_posts(request, session, case),
     }
     return render(request, "case.html", context, status_code)
+
+
+def _later_posts(request: Request, session: Session, case: m.RecoveryCase) -> list[LaterPost]:
+    """The author's later posts, marked as the win-back counts them (the same computation)."""
+    brand = settings_of(request).find_brand(case.brand)
+    days = brand.win_back_days if brand else BrandSettings.model_fields["win_back_days"].default
+    return later_posts(session, case, days, MAX_LATER_POSTS)
 
 
 def _staff(session: Session) -> list[m.User]:

@@ -11,6 +11,7 @@ from monitor.scoring import CATEGORIES, SEVERITIES
 from monitor.storage import models as m
 from responders.cases import review_queue as q
 from responders.cases.actions import claim
+from responders.cases.review_queue import is_row_id
 from responders.replies.links import safe_next
 from responders.staff.access import APPROVER, RESPONDER
 from responders.web.deps import (
@@ -19,6 +20,7 @@ from responders.web.deps import (
     csrf_protect,
     current_user,
     db_session,
+    error_page,
     flash,
     render,
     require_role,
@@ -30,6 +32,26 @@ from responders.web.deps import (
 router = APIRouter()
 
 
+def bad_queue_value(params: dict[str, str]) -> str:
+    """What is wrong with the queue's query values, naming the field; '' when nothing is.
+
+    A filter link that no longer means anything says so instead of quietly showing everything."""
+    choices = {
+        "severity": SEVERITIES,
+        "status": q.STATUS_CHOICES,
+        "platform": PLATFORMS,
+        "category": CATEGORIES,
+    }
+    for name, allowed in choices.items():
+        value = params.get(name, "")
+        if value and value not in allowed:
+            return f"{name}: {value[:40]!r} is not one of {', '.join(allowed)}"
+    assignee = params.get("assignee", "")
+    if assignee and assignee != "none" and not is_row_id(assignee):
+        return f"assignee: {assignee[:40]!r} is not a user id or 'none'"
+    return ""  # a stale or mangled `after` cursor is not a typed value: the page starts over
+
+
 @router.get("/")
 def queue_view(
     request: Request,
@@ -38,6 +60,9 @@ def queue_view(
 ) -> Response:
     """The review queue: open incidents on top, then cases by severity and response clock."""
     params = dict(request.query_params)
+    problem = bad_queue_value(params)
+    if problem:
+        return error_page(request, 400, problem, "/")
     flt = q.QueueFilter.from_params(params)
     after = q.Cursor.decode(params.get("after", ""))
     calendar_for = settings_of(request).calendar_for

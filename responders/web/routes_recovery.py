@@ -162,8 +162,19 @@ def recovery_page(
     session: Session = Depends(db_session),
 ) -> Response:
     """A case's recovery: timing, follow-up, root cause, compensation, closing, win-back."""
+    return _recovery_page(request, session, case_or_404(session, case_id))
+
+
+def _recovery_page(
+    request: Request,
+    session: Session,
+    case: m.RecoveryCase,
+    compensation_form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The recovery page; `compensation_form` refills that form with what was typed and its
+    error (a failed entry is corrected in place, not on a separate error page)."""
     settings = settings_of(request)
-    case = case_or_404(session, case_id)
     mention = session.get(m.Mention, case.first_mention_id)
     ledger = session.execute(
         select(m.Compensation, m.User.username)
@@ -209,8 +220,9 @@ def recovery_page(
         "threshold": threshold,
         "won_back": lifecycle.won_back(case, threshold),
         "follow_up_days": brand.follow_up_days if brand else 3,
+        "comp": compensation_form or {"what": "", "value": "", "currency": "USD", "error": ""},
     }
-    return render(request, "recovery/case.html", context)
+    return render(request, "recovery/case.html", context, status_code)
 
 
 def _finish(
@@ -289,15 +301,29 @@ def compensation(
     user: m.User = Depends(require_role(APPROVER)),
     session: Session = Depends(db_session),
 ) -> Response:
-    """Add an entry to the compensation ledger (approvers)."""
+    """Add an entry to the compensation ledger (approvers); a bad entry comes back filled in."""
     case = case_or_404(session, case_id)
     cents = parse_money(value)
-    if not cents.ok or cents.value is None:
-        return _finish(request, session, case_id, cents, "")
-    result = lifecycle.add_compensation(
-        session, case, user, what[:500], cents.value, currency, expected_version=version
-    )
-    return _finish(request, session, case_id, result, "compensation recorded")
+    result: Result[Any] = cents
+    if cents.ok and cents.value is not None:
+        result = lifecycle.add_compensation(
+            session, case, user, what[:500], cents.value, currency, expected_version=version
+        )
+    if result.ok or result.conflict:
+        return _finish(request, session, case_id, result, "compensation recorded")
+    session.rollback()
+    typed = {"what": what[:500], "value": value[:30], "currency": currency[:10]}
+    form = {**typed, "error": result.error, "field": compensation_field(result.error)}
+    return _recovery_page(request, session, case_or_404(session, case_id), form, 400)
+
+
+def compensation_field(error: str) -> str:
+    """Which field of the compensation form an error is about ('' when none of them)."""
+    lowered = error.lower()
+    for field, starts in (("what", "say what"), ("value", "value"), ("currency", "currency")):
+        if lowered.startswith(starts) or lowered.startswith(f"the {starts}"):
+            return field
+    return ""
 
 
 def parse_money(value: str) -> Result[int]:

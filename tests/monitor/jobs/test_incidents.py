@@ -59,6 +59,40 @@ def test_a_burst_opens_one_incident_that_groups_mentions_and_alerts_once(
     assert [(a.dedupe_key, a.state) for a in alerts] == [(f"spike:{incident.id}", "new")]
 
 
+def test_a_burst_stored_hours_after_it_happened_still_opens_its_incident(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    # A backfill (or the demo's replay) stores this morning's burst three hours late: the
+    # windows ending now hold none of it, the windows ending at its own posts do.
+    quiet = [angry(n, NOW - timedelta(hours=6 * n + 5)) for n in range(1, 28)]
+    burst_end = NOW - timedelta(hours=3)
+    burst = [angry(100 + n, burst_end - timedelta(minutes=4 * n)) for n in range(12)]
+    ingest(settings, factory, quiet + burst, NOW)
+    with factory() as session, session.begin():
+        (opened,) = incidents.watch_brand(session, settings, "Kettlebird", NOW)
+        incident = session.get(m.Incident, opened)
+        assert incident is not None
+        grouped = session.scalars(
+            select(m.Mention.external_id).where(m.Mention.incident_id == opened)
+        ).all()
+    # Opened where a check running at the time would have opened it: inside the burst.
+    assert "negative mentions in the last" in incident.summary
+    assert burst[-1].created_at < incident.opened_at.replace(tzinfo=UTC) <= burst_end
+    assert set(grouped) == {f"a{100 + n}" for n in range(12)}
+
+
+def test_an_old_burst_that_was_already_judged_is_not_judged_again(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    # Stored on time three hours ago (and resolved or never a crisis since): checks now judge
+    # only the windows ending now, not every hour of the day again.
+    burst_end = NOW - timedelta(hours=3)
+    burst = [angry(100 + n, burst_end - timedelta(minutes=4 * n)) for n in range(12)]
+    ingest(settings, factory, burst, burst_end)
+    with factory() as session, session.begin():
+        assert incidents.watch_brand(session, settings, "Kettlebird", NOW) == []
+
+
 def test_a_quiet_week_opens_nothing(settings: Settings, factory: sessionmaker[Session]) -> None:
     ingest(settings, factory, [angry(n, NOW - timedelta(hours=3 * n)) for n in range(56)], NOW)
     with factory() as session, session.begin():

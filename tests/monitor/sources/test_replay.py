@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from monitor.sources.replay import ReplaySource
+from monitor.settings import BrandSettings, ChannelSettings
+from monitor.sources.replay import ReplaySource, from_settings, shift_to_now
 
 
 def write(path: Path, ids: range, mode: str = "w") -> None:
@@ -86,3 +88,40 @@ def test_a_cursor_from_before_file_identities_still_reads_on(tmp_path: Path) -> 
     write(path, range(4))
     old_style = {"offset": len(path.read_bytes().splitlines(keepends=True)[0]), "line": 1}
     assert poll_all(ReplaySource("t", path), old_style)[0] == ["p1", "p2", "p3"]
+
+
+def write_dated(path: Path, times: list[str]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for i, at in enumerate(times):
+            fh.write(json.dumps({"id": f"p{i}", "text": f"post {i}", "created_at": at}) + "\n")
+
+
+def test_relative_to_now_moves_the_newest_post_to_minutes_ago_and_keeps_the_gaps(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "stream.jsonl"
+    write_dated(path, ["2026-11-13T12:00:00Z", "2026-11-20T11:00:00Z", "2026-11-20T12:00:00Z"])
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    source = ReplaySource("r", path, shift=shift_to_now(path, 5, now))
+    times = [x.created_at for x in source.poll({}).mentions]
+    assert times == [
+        now - timedelta(days=7, minutes=5),
+        now - timedelta(hours=1, minutes=5),
+        now - timedelta(minutes=5),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "shifted"),
+    [({}, False), ({"relative_to_now": False}, False), ({"relative_to_now": True}, True)],
+)
+def test_a_replay_channel_keeps_its_real_times_unless_told(
+    tmp_path: Path, options: dict, shifted: bool
+) -> None:
+    path = tmp_path / "stream.jsonl"
+    write_dated(path, ["2026-11-20T12:00:00Z"])
+    brand = BrandSettings(name="Acme", keywords=["acme"])
+    channel = ChannelSettings(type="replay", name="r", path=str(path), **options)
+    (mention,) = from_settings(brand, channel, "Acme:replay:r").poll({}).mentions
+    real = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    assert (mention.created_at != real) is shifted

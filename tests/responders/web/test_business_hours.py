@@ -101,7 +101,7 @@ def test_the_report_page_shows_both_response_times(
 ) -> None:
     answer_on_monday(factory, case_id)
     html = client_for("vera").get("/reports?days=30&end=2026-11-20").text
-    assert re.search(r'id="median">3880 min<', html)
+    assert re.search(r'id="median">2 d 16 h<', html)
     assert re.search(r'id="median-business">40 min<', html)
     assert re.search(r'id="p90-business">40 min<', html)
 
@@ -113,4 +113,4 @@ def test_the_case_panel_gives_the_first_response_in_working_hours_too(
     html = client_for("vera").get(f"/cases/{case_id}/recovery").text
     cell = re.search(r'id="first-response">(.*?)</td>', html, re.S)
     assert cell is not None
-    assert cell.group(1) == "2026-11-16 08:30 UTC (3880 min; 40 in working hours)"
+    assert cell.group(1) == "2026-11-16 08:30 UTC (2 d 16 h; 40 min in working hours)"

@@ -52,7 +52,7 @@ def test_dashboard_counts_overdue_medians_and_negative_volume(
     assert board.median_week == timedelta(minutes=30)  # median of 20 and 40
     assert sum(b.count for b in board.bars) == 5  # every seeded mention is negative
     html = client_for("vera").get("/dashboard").text
-    assert "<svg" in html and "overdue" in html and "20m" in html
+    assert "<svg" in html and "overdue" in html and "20 min" in html
 
 
 @pytest.mark.parametrize(("who", "status"), [("vera", 403), ("alice", 403), ("ada", 200)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -275,7 +276,7 @@ def test_post_text_is_escaped_on_the_report_page(
     ("query", "status", "message"),
     [
         ("?brand=Nope", 400, "no brand 'Nope'"),
-        ("?days=0", 422, ""),
+        ("?days=0", 400, "days: input should be greater than or equal to 1"),
         ("?end=yesterday", 400, "end: expected a date"),
         ("?end=9999-12-31", 400, "end: '9999-12-31' is out of range"),
         ("?end=0001-01-01", 400, "end: '0001-01-01' is out of range"),
@@ -390,3 +391,36 @@ def test_a_closed_case_can_be_reopened_and_answered_again(
     with factory() as session:
         event = session.scalars(select(m.CaseEvent).where(m.CaseEvent.kind == "reopened")).one()
         assert (event.note, event.data["outcome"]) == ("she wrote again", "spam")
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"what": "refund", "value": "twelve"}, "value", "value: expected an amount like 12.50"),
+        ({"what": "   ", "value": "5"}, "what", "say what was given"),
+        ({"what": "refund", "value": "5", "currency": "E1"}, "currency", "currency must be"),
+        ({"what": "refund", "value": "200000"}, "value", "the value must be between"),
+    ],
+)
+def test_a_bad_compensation_comes_back_as_typed_with_its_error_on_the_field(
+    factory: sessionmaker[Session],
+    client_for: Clients,
+    typed: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    (case_id,) = seed_cases(factory, [{}])
+    data = {"currency": "USD", **typed}
+    response = act(
+        client_for("alice"), case_id, "compensations", data, version_of(factory, case_id)
+    )
+    page = html.unescape(response.text)
+    assert response.status_code == 400
+    assert 'id="recovery-panel"' in page  # the page itself, not a separate error page
+    assert message in page.split('id="compensation-error"')[1].split("</p>")[0]
+    for name, value in data.items():
+        assert f'name="{name}"' in page and f'value="{value}"' in page
+    invalid = re.findall(r'name="(\w+)"[^>]*aria-invalid="true"', page)
+    assert invalid == [field]
+    with factory() as session:
+        assert session.scalars(select(m.Compensation)).all() == []
