@@ -22,6 +22,7 @@ from responders.web import (
     routes_channels,
     routes_dashboard,
     routes_incidents,
+    routes_ownership,
     routes_queue,
     routes_recovery,
 )
@@ -63,6 +64,7 @@ def create_app(
         routes_dashboard,
         routes_admin,
         routes_channels,
+        routes_ownership,
     )
     for module in routers:
         app.include_router(module.router)
