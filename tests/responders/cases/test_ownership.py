@@ -185,3 +185,29 @@ def test_without_credentials_a_public_reply_is_not_offered(
         refused = write(session, case_id, "rita")
         assert write(session, case_id, "rita", channel="manual").ok
     assert "MAKEGOOD_X_ACCESS_TOKEN" in refused.error
+
+
+def test_a_failed_reply_is_sent_again_through_its_own_outbox_item(
+    factory: sessionmaker[Session], case_id: int
+) -> None:
+    from sqlalchemy import update
+
+    from responders.cases import lifecycle
+
+    with factory() as session, session.begin():
+        draft = write(session, case_id, "rita", submit=True).value
+        assert draft is not None
+        case = session.get_one(m.RecoveryCase, case_id)
+        assert cases.approve_draft(session, case, draft, user(session, "abe")).ok
+        lifecycle.on_send_failed(session, case, draft, "X server error 503", True, 6)
+        refused = cases.resend_failed(session, case, draft, user(session, "abe"))
+        assert not refused.ok and "not in a failed state" in refused.error  # still pending
+        session.execute(update(m.OutboxItem).values(state="dead", attempts=6))
+        assert not cases.resend_failed(
+            session, case, draft, user(session, "rita")
+        ).ok  # a responder
+        assert cases.resend_failed(session, case, draft, user(session, "abe")).ok
+    with factory() as session:
+        item = session.scalars(select(m.OutboxItem)).one()
+        draft_state = session.get_one(m.ReplyDraft, draft.id).state
+    assert (item.state, item.attempts, draft_state) == ("pending", 0, "approved")
