@@ -27,6 +27,7 @@ from responders.web import (
     routes_recovery,
 )
 from responders.web.deps import STATIC_DIR, LoginRequired, error_page
+from responders.web.head import HeadAsGet
 from responders.web.security import SecurityHeaders, secret_key
 
 log = logging.getLogger(__name__)
@@ -95,4 +96,5 @@ def create_app(
         https_only=settings.web.secure_cookies,
     )
     app.add_middleware(SecurityHeaders, hsts=settings.web.secure_cookies)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET all the way down
     return app
