@@ -132,3 +132,37 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA} (only CI and developers have it)")
     return SHARED_DATA
+
+
+# Every publisher configured, aimed at a port nothing listens on: a public reply is a mode the
+# editor offers (responders.publishers.reply_modes asks for credentials), and nothing a test
+# forgets to point at a local server can reach a real platform. Tests of a missing credential
+# delete the variable (monkeypatch.delenv) or pass their own environment.
+NOWHERE = "http://127.0.0.1:9"
+PUBLISHER_TEST_ENV = {
+    "MAKEGOOD_X_CONSUMER_KEY": "test-key",
+    "MAKEGOOD_X_CONSUMER_SECRET": "test-secret",
+    "MAKEGOOD_X_ACCESS_TOKEN": "test-token",
+    "MAKEGOOD_X_ACCESS_TOKEN_SECRET": "test-token-secret",
+    "MAKEGOOD_X_API_URL": NOWHERE,
+    "MAKEGOOD_REDDIT_CLIENT_ID": "test-id",
+    "MAKEGOOD_REDDIT_CLIENT_SECRET": "test-secret",
+    "MAKEGOOD_REDDIT_USERNAME": "kettlebird_bot",
+    "MAKEGOOD_REDDIT_PASSWORD": "test-password",
+    "MAKEGOOD_REDDIT_OAUTH_URL": NOWHERE,
+    "MAKEGOOD_REDDIT_URL": NOWHERE,
+    "MAKEGOOD_MASTODON_ACCESS_TOKEN": "test-token",
+    "MAKEGOOD_MASTODON_API_BASE_URL": NOWHERE,
+    "MAKEGOOD_BLUESKY_HANDLE": "kettlebird.test",
+    "MAKEGOOD_BLUESKY_APP_PASSWORD": "test-app-password",
+    "MAKEGOOD_BLUESKY_URL": NOWHERE,
+}
+
+
+@pytest.fixture(autouse=True)
+def publisher_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The fake publisher credentials above, set for every test (unless a test already set one)."""
+    for name, value in PUBLISHER_TEST_ENV.items():
+        if name not in os.environ:
+            monkeypatch.setenv(name, value)
+    return PUBLISHER_TEST_ENV

@@ -505,3 +505,20 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+# --- case ownership notices (issue 13) ---
+
+
+class StaffNotice(Base):
+    """A message for one staff member, shown once on their next page (e.g. a case taken over)."""
+
+    __tablename__ = "staff_notices"
+    __table_args__ = (Index("ix_staff_notices_user_unseen", "user_id", "seen_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(200), default="")  # a path inside the app
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime | None]

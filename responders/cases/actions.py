@@ -7,17 +7,20 @@ here, on the server, whatever the page showed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from monitor.events import case_data, emit
 from monitor.mention import utcnow
 from monitor.storage import models as m
+from responders.cases.ownership import claim_for_author, owner_refusal, supersede_unsent
 from responders.outbox.queue import enqueue
+from responders.publishers import mode_refusal, reply_modes
 from responders.results import Result
 from responders.staff.access import CONFLICT, can, check_allowed
 from responders.staff.audit import audit
@@ -84,16 +87,24 @@ def claim(
             f" and admins can (their role is {target.role}"
             f"{'' if target.active else ', and the account is disabled'})"
         )
-    if (
-        case.assignee_id not in (None, target.id)
-        and target.id == user.id
-        and not can(user, "approver")
-    ):
-        return Result.failure("this case is already claimed by someone else", conflict=True)
+    if case.assignee_id not in (None, target.id) and target.id == user.id:
+        # Approvers too: past an owner only by an explicit, audited take-over.
+        return Result.failure(
+            "this case is already claimed by someone else; take it over to work on it",
+            conflict=True,
+        )
+    previous = case.assignee_id
     case.assignee_id = target.id
     add_event(session, case, "assigned", user, note=target.username, assignee_id=target.id)
     audit(session, user, "case.assign", f"case:{case.id}", assignee=target.username)
-    return flush_or_conflict(session) or Result.success(case)
+    if problem := flush_or_conflict(session):
+        return problem
+    if previous not in (None, target.id) and (before := session.get(m.User, previous)):
+        from responders.cases.ownership import notify
+
+        notify(session, before, f"{user.username} gave case #{case.id} to {target.username}",
+               f"/cases/{case.id}")  # fmt: skip
+    return Result.success(case)
 
 
 def record_step(
@@ -125,19 +136,25 @@ def save_draft(
     channel: str = "public",
     submit: bool = False,
     expected_version: int | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Result[m.ReplyDraft]:
-    """Save a reply draft for the case (and optionally submit it for approval)."""
-    if problem := check_allowed(case, user, "responder", expected_version) or _refuse_if_closed(
-        case
+    """Save a reply draft for the case (and optionally submit it for approval).
+
+    Only the case's owner writes (an unclaimed case becomes the writer's), only in a mode the
+    platform's publisher can deliver here (`env`: its credentials, default the process's), and
+    the new draft supersedes the case's earlier unsent ones: one answer per customer.
+    """
+    if problem := (
+        check_allowed(case, user, "responder", expected_version)
+        or _refuse_if_closed(case)
+        or owner_refusal(session, case, user)
     ):
         return problem
     if not body.strip():
         return Result.failure("the reply is empty")
-    if channel == "public" and not mention.reply_allowed:
-        return Result.failure(
-            "a public reply is not allowed on this post (the author did not address the brand);"
-            " choose outreach by direct message or a manual reply"
-        )
+    if refusal := mode_refusal(channel, reply_modes(mention.platform, mention.reply_allowed, env)):
+        return Result.failure(refusal)
+    claim_for_author(session, case, user)
     draft = m.ReplyDraft(
         case_id=case.id,
         mention_id=mention.id,
@@ -152,6 +169,7 @@ def save_draft(
         case.status = "awaiting_approval"
     if problem := flush_or_conflict(session):
         return problem
+    supersede_unsent(session, case, user, draft.id, f"replaced by draft #{draft.id}")
     add_event(session, case, "draft", user, note=template, draft_id=draft.id, submitted=submit)
     audit(session, user, "draft.save", f"case:{case.id}", draft_id=draft.id, submitted=submit)
     return flush_or_conflict(session) or Result.success(draft)
@@ -170,8 +188,20 @@ def approve_draft(
         case
     ):
         return problem
+    if draft.state == "superseded":
+        return Result.failure(
+            f"this draft was replaced ({draft.reject_reason or 'by a newer one'}); approve the"
+            " case's current draft instead",
+            conflict=True,
+        )
     if draft.state not in ("draft", "pending_approval"):
         return Result.failure(f"this draft is already {draft.state}", conflict=True)
+    if case.assignee_id is not None and draft.author_user_id != case.assignee_id:
+        return Result.failure(
+            "this draft is not by the case's owner (the case changed hands); only the owner's"
+            " draft can be approved",
+            conflict=True,
+        )
     if two_person_rule and draft.author_user_id == user.id:
         return Result.failure("two-person rule: another approver must approve your own draft")
     draft.state = "approved"
@@ -228,3 +258,39 @@ def _status_after_reject(session: Session, case: m.RecoveryCase, rejected: m.Rep
     if case.follow_up_due_at is not None and case.follow_up_due_at <= utcnow():
         return "follow_up"
     return "responded" if case.first_response_at is not None else "open"
+
+
+def resend_failed(
+    session: Session,
+    case: m.RecoveryCase,
+    draft: m.ReplyDraft,
+    user: m.User,
+    expected_version: int | None = None,
+) -> Result[m.ReplyDraft]:
+    """Send a failed reply again (after fixing what its error said): its outbox item is due now.
+
+    The same outbox item goes round again, so a reply whose earlier attempt may have gone out
+    is still looked for on the platform before it is posted (its `unknown` mark stays).
+    """
+    if problem := (
+        check_allowed(case, user, "approver", expected_version) or _refuse_if_closed(case)
+    ):
+        return problem
+    if draft.state != "failed":
+        return Result.failure(f"only a failed reply can be sent again (this one is {draft.state})")
+    if draft.channel == "manual":
+        return Result.failure("a reply by hand is not sent by makegood: paste its link instead")
+    reset = session.execute(
+        update(m.OutboxItem)
+        .where(m.OutboxItem.idempotency_key == f"reply:{draft.id}", m.OutboxItem.state == "dead")
+        .values(
+            state="pending", attempts=0, next_attempt_at=utcnow(), lease_owner="", lease_until=None
+        )
+    )
+    if not reset.rowcount:  # type: ignore[attr-defined]
+        return Result.failure("this reply's send is not in a failed state; reload", conflict=True)
+    draft.state = "approved"
+    case.status = "approved"
+    add_event(session, case, "resend", user, draft_id=draft.id)
+    audit(session, user, "reply.resend", f"case:{case.id}", draft_id=draft.id)
+    return flush_or_conflict(session) or Result.success(draft)

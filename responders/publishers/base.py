@@ -72,6 +72,27 @@ class PublishResult:
         )
 
 
+# How a reply reaches the customer, best first: the editor's default is the first sendable one.
+MODES = ("public", "dm", "manual")
+MODE_LABELS = {
+    "public": "public reply",
+    "dm": "direct message",
+    "manual": "post by hand (copy the text, paste the link back)",
+}
+# mode -> None when this publisher, as configured, can deliver it; else why not (for staff).
+Modes = dict[str, str | None]
+
+
+def best_mode(modes: Modes) -> str:
+    """The first sendable mode in MODES order ("manual" is always possible)."""
+    return next((mode for mode in MODES if modes.get(mode) is None), "manual")
+
+
+def manual_mode_only(public: str, dm: str) -> Modes:
+    """Modes of a publisher that sends nothing itself: public and DM refused with their reasons."""
+    return {"public": public, "dm": dm, "manual": None}
+
+
 class PublisherError(Exception):
     """A publisher was misconfigured (e.g. credentials missing); the message says which variable."""
 
@@ -88,6 +109,13 @@ class Publisher(Protocol):
 
     def find_existing(self, reply: OutgoingReply) -> PublishResult | None:
         """Look for `reply` already on the platform (our account, same parent, same text)."""
+        ...
+
+    def modes(self, reply_allowed: bool = True) -> Modes:
+        """Which delivery modes this publisher, as configured, can do for a post, and why not.
+
+        `reply_allowed` is the post's own eligibility (X: the author addressed the brand).
+        """
         ...
 
 

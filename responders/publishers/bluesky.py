@@ -22,7 +22,13 @@ from atproto_client.exceptions import (
 from monitor.mention import utcnow
 from monitor.platforms import platform
 from monitor.retry import clamp_wait
-from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
+from responders.publishers.base import (
+    Modes,
+    OutgoingReply,
+    PublishResult,
+    missing_env,
+    same_text,
+)
 
 HANDLE_ENV = "MAKEGOOD_BLUESKY_HANDLE"
 PASSWORD_ENV = "MAKEGOOD_BLUESKY_APP_PASSWORD"
@@ -49,6 +55,12 @@ def refs_from_raw(
     record = post.get("record") or post.get("value") or {}
     root = _ref((record.get("reply") or {}).get("root")) if isinstance(record, dict) else None
     return parent, root or parent
+
+
+NO_DM = (
+    "Bluesky DMs go through the chat.bsky service, which makegood does not use;"
+    " post it by hand instead"
+)
 
 
 class BlueskyPublisher:
@@ -85,8 +97,14 @@ class BlueskyPublisher:
         root_ref = getattr(getattr(post.record, "reply", None), "root", None)
         return parent, (root_ref.uri, root_ref.cid) if root_ref else parent
 
+    def modes(self, reply_allowed: bool = True) -> Modes:
+        """A public reply once the credentials are set; no direct messages; always by hand."""
+        return {"public": self._problem() or None, "dm": NO_DM, "manual": None}
+
     def publish(self, reply: OutgoingReply) -> PublishResult:
         """Post the reply in the thread, with correct root and parent references."""
+        if reply.channel == "dm":  # a text written as a private message is never posted publicly
+            return PublishResult.failed(NO_DM, permanent=True)
         if problem := self._problem():
             return PublishResult.failed(problem, permanent=True)
         try:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from monitor.platforms import PLATFORMS
-from responders.publishers.base import OutgoingReply, PublishResult
+from responders.publishers.base import Modes, OutgoingReply, PublishResult, manual_mode_only
 from responders.results import Result
 
 
@@ -43,6 +43,23 @@ class ManualPublisher:
     def find_existing(self, reply: OutgoingReply) -> PublishResult | None:
         """Nothing to find: manual replies are recorded by staff."""
         return None
+
+    def modes(self, reply_allowed: bool = True) -> Modes:
+        """Only by hand: the platform has no write API for us."""
+        return manual_mode_only(
+            "this channel has no API for replies: post it by hand",
+            "this channel has no API for direct messages: write to the author by hand",
+        )
+
+
+def modes_for_platform(platform: str) -> Modes:
+    """The manual publisher's modes for `platform`, its reasons naming the platform."""
+    record = PLATFORMS.get(platform)
+    name = record.display if record is not None else (platform or "this channel")
+    return manual_mode_only(
+        f"{name} has no API for replies: post it by hand",
+        f"{name} has no API for direct messages: write to the author by hand",
+    )
 
 
 def from_env(env: Mapping[str, str]) -> ManualPublisher:

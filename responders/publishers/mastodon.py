@@ -20,12 +20,21 @@ from mastodon.errors import (
 )
 
 from monitor.platforms import platform
-from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
+from responders.publishers.base import (
+    Modes,
+    OutgoingReply,
+    PublishResult,
+    missing_env,
+    same_text,
+)
 
 TOKEN_ENV = "MAKEGOOD_MASTODON_ACCESS_TOKEN"
 BASE_URL_ENV = (
     "MAKEGOOD_MASTODON_API_BASE_URL"  # the brand's instance, e.g. https://mastodon.social
 )
+
+
+NO_DM = "makegood does not send Mastodon direct (mentioned-only) posts; post it by hand instead"
 
 
 class MastodonPublisher:
@@ -56,8 +65,14 @@ class MastodonPublisher:
             )
         return self._api
 
+    def modes(self, reply_allowed: bool = True) -> Modes:
+        """A public reply once the credentials are set; no direct messages; always by hand."""
+        return {"public": self._problem() or None, "dm": NO_DM, "manual": None}
+
     def publish(self, reply: OutgoingReply) -> PublishResult:
         """Post the reply under its parent status."""
+        if reply.channel == "dm":  # a text written as a private message is never posted publicly
+            return PublishResult.failed(NO_DM, permanent=True)
         if problem := self._problem():
             return PublishResult.failed(problem, permanent=True)
         try:

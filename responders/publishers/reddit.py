@@ -22,6 +22,7 @@ from monitor.platforms import platform
 from monitor.sources._http import describe_body
 from monitor.sources._prawcore import disable_retries
 from responders.publishers.base import (
+    Modes,
     OutgoingReply,
     PublishResult,
     missing_env,
@@ -38,6 +39,12 @@ OAUTH_URL_ENV = "MAKEGOOD_REDDIT_OAUTH_URL"  # tests point these at a local serv
 REDDIT_URL_ENV = "MAKEGOOD_REDDIT_URL"
 LOOKBACK = 100  # our recent comments searched when reconciling
 REDDIT = platform("reddit")
+
+
+NO_DM = (
+    "Reddit private messages need the privatemessages scope, which makegood does not use;"
+    " post it by hand instead"
+)
 
 
 class _TimeoutRequestor(Requestor):
@@ -95,8 +102,14 @@ class RedditPublisher:
             self._reddit = reddit
         return self._reddit
 
+    def modes(self, reply_allowed: bool = True) -> Modes:
+        """A public reply once the credentials are set; no direct messages; always by hand."""
+        return {"public": self._problem() or None, "dm": NO_DM, "manual": None}
+
     def publish(self, reply: OutgoingReply) -> PublishResult:
         """Post the reply under its parent; a lost answer is reported as unknown, not retried."""
+        if reply.channel == "dm":  # a text written as a private message is never posted publicly
+            return PublishResult.failed(NO_DM, permanent=True)
         if problem := self._problem():
             return PublishResult.failed(problem, permanent=True)
         reddit = self._client()

@@ -18,7 +18,13 @@ from requests.adapters import HTTPAdapter
 from monitor import retry
 from monitor.platforms import platform
 from monitor.sources._http import describe_body
-from responders.publishers.base import OutgoingReply, PublishResult, missing_env, same_text
+from responders.publishers.base import (
+    Modes,
+    OutgoingReply,
+    PublishResult,
+    missing_env,
+    same_text,
+)
 
 ENV = {
     "consumer_key": "MAKEGOOD_X_CONSUMER_KEY",
@@ -30,6 +36,10 @@ API_URL_ENV = "MAKEGOOD_X_API_URL"  # send the API traffic elsewhere (a gateway,
 NOT_ALLOWED = (
     "X allows a public reply only when the author mentioned or quoted the brand's account;"
     " reach out by direct message or reply by hand instead"
+)
+NO_DM = (
+    "X's API sends direct messages only with an OAuth 2.0 user token carrying the dm.write"
+    " scope, which is not configured here; post it by hand instead"
 )
 LOOKBACK = 100
 X = platform("x")
@@ -98,8 +108,15 @@ class XPublisher:
             self._client = client
         return self._client
 
+    def modes(self, reply_allowed: bool = True) -> Modes:
+        """A public reply when X allows it on this post and the keys are set; no DMs; by hand."""
+        public = self._problem() or (None if reply_allowed else NOT_ALLOWED)
+        return {"public": public or None, "dm": NO_DM, "manual": None}
+
     def publish(self, reply: OutgoingReply) -> PublishResult:
         """Post the reply in the author's thread, or refuse when X would not allow it."""
+        if reply.channel == "dm":  # never a public reply for a text written as a private one
+            return PublishResult.failed(NO_DM, permanent=True)
         if reply.channel == "public" and not reply.reply_allowed:
             return PublishResult.failed(NOT_ALLOWED, permanent=True)
         if problem := self._problem():

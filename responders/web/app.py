@@ -26,6 +26,7 @@ from responders.web import (
     routes_health,
     routes_help,
     routes_incidents,
+    routes_ownership,
     routes_queue,
     routes_recovery,
     routes_webhooks,
@@ -85,6 +86,7 @@ def create_app(
         routes_health,
         routes_webhooks,
         routes_help,
+        routes_ownership,
     )
     for module in routers:
         app.include_router(module.router)

@@ -234,10 +234,20 @@ def render(
         "csrf_token": token,
         "csrf_field": lambda: field,
         "can": lambda role: allowed.get(role, False),
-        "messages": request.session.pop("flash", []),
+        "messages": request.session.pop("flash", []) + _notices(request, user),
     }
     data.update(context or {})
     return templates.TemplateResponse(request, name, data, status_code=status_code)
+
+
+def _notices(request: Request, user: m.User | None) -> list[list[str]]:
+    """The user's unseen notices (a case taken over from them...) as flash messages, once."""
+    if user is None or request.method != "GET":
+        return []
+    from responders.cases.ownership import pop_notices
+
+    with request.app.state.factory() as session, session.begin():
+        return [["notice", n.text] for n in pop_notices(session, user.id)]
 
 
 def error_page(request: Request, status_code: int, message: str, back: str = "") -> Response:

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 from monitor.ingest.writes import MAX_LATER_POSTS, LaterPost, later_posts
 from monitor.settings import BrandSettings
 from monitor.storage import models as m
-from responders.cases.actions import approve_draft, record_step, reject_draft, save_draft
+from responders.cases.actions import (
+    approve_draft,
+    record_step,
+    reject_draft,
+    resend_failed,
+    save_draft,
+)
+from responders.cases.ownership import ownership
+from responders.publishers import MODE_LABELS, best_mode, reply_modes
 from responders.replies.drafting import render_measured, render_reply
 from responders.results import Result
 from responders.staff.access import APPROVER, RESPONDER, can
@@ -55,16 +63,24 @@ def _case_page(
     view = cd.load_case_view(session, case)
     settings = settings_of(request)
     sources = cd.template_sources(settings, case.platform)
-    channels = cd.channels_for(view.mention)
+    mention = view.mention
+    modes = reply_modes(case.platform, mention.reply_allowed if mention else False)
+    channels = [mode for mode, reason in modes.items() if reason is None]
+    held = ownership(session, case)
     context: dict[str, Any] = {
         "view": view,
         "case": case,
         "templates_json": sources,
         "channels": channels,
+        "unavailable": [(MODE_LABELS[mode], r) for mode, r in modes.items() if r is not None],
+        "mode_labels": MODE_LABELS,
+        "held": held,
+        "mine": held.owner_id in (None, user.id),
+        "failures": _failures(view),
         "public_allowed": cd.public_reply_allowed(view.mention),
         "two_person_rule": _two_person_rule(request, case.brand),
         "steps": m.RECOVERY_STEPS,
-        "editor": editor or {"template": "", "source": "", "channel": channels[0]},
+        "editor": editor or {"template": "", "source": "", "channel": best_mode(modes)},
         "error": error,
         "staff": _staff(session),
         "later": _later_posts(request, session, case),
@@ -77,6 +93,15 @@ def _later_posts(request: Request, session: Session, case: m.RecoveryCase) -> li
     brand = settings_of(request).find_brand(case.brand)
     days = brand.win_back_days if brand else BrandSettings.model_fields["win_back_days"].default
     return later_posts(session, case, days, MAX_LATER_POSTS)
+
+
+def _failures(view: cd.CaseView) -> dict[int, str]:
+    """Each failed draft's last send error, so its card says why (the history says it too)."""
+    found: dict[int, str] = {}
+    for event, _ in view.events:
+        if event.kind == "send_failed" and isinstance(event.data, dict):
+            found[int(event.data.get("draft_id") or 0)] = event.note
+    return found
 
 
 def _staff(session: Session) -> list[m.User]:
@@ -259,3 +284,19 @@ def mark_step(
     result = record_step(session, case, user, step, note.strip()[:2000], expected_version=version)
     message = f"step '{step.replace('_', ' ')}' recorded"
     return finish(request, session, result, f"/cases/{case_id}", message)
+
+
+@router.post("/cases/{case_id}/drafts/{draft_id}/resend", dependencies=[Depends(csrf_protect)])
+def resend(
+    request: Request,
+    case_id: int,
+    draft_id: int,
+    version: int = Form(...),
+    user: m.User = Depends(require_role(APPROVER)),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Send a failed reply again (its outbox item is due now)."""
+    case = case_or_404(session, case_id)
+    draft = draft_or_404(session, case, draft_id)
+    result = resend_failed(session, case, draft, user, expected_version=version)
+    return finish(request, session, result, f"/cases/{case_id}", "the reply is queued again")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 14:23:19.727452
+Create Date: 2026-12-03 14:46:58.398384
 """
 
 from collections.abc import Sequence
@@ -210,6 +210,22 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
     )
+    op.create_table(
+        "staff_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("link", sa.String(length=200), nullable=False),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_staff_notices_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_notices")),
+    )
+    with op.batch_alter_table("staff_notices", schema=None) as batch_op:
+        batch_op.create_index("ix_staff_notices_user_unseen", ["user_id", "seen_at"], unique=False)
+
     op.create_table(
         "webhook_endpoints",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -517,6 +533,10 @@ def downgrade() -> None:
 
     op.drop_table("recovery_cases")
     op.drop_table("webhook_endpoints")
+    with op.batch_alter_table("staff_notices", schema=None) as batch_op:
+        batch_op.drop_index("ix_staff_notices_user_unseen")
+
+    op.drop_table("staff_notices")
     op.drop_table("incidents")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_at")

@@ -90,7 +90,8 @@ def test_approval_queues_the_reply_once_and_is_audited(
         outbox = session.scalars(select(m.OutboxItem)).all()
         actions = session.scalars(select(m.AuditEntry.action).order_by(m.AuditEntry.id)).all()
     assert [(o.kind, o.idempotency_key) for o in outbox] == [("reply", f"reply:{draft.value.id}")]
-    assert actions == ["draft.save", "draft.approve"]
+    # Writing on an unclaimed case claims it for the writer first.
+    assert actions == ["case.assign", "draft.save", "draft.approve"]
 
 
 def test_the_two_person_rule_stops_self_approval(
@@ -239,7 +240,7 @@ def test_a_closed_case_gets_no_new_draft_and_no_approval(
         ("open", False, None, "open"),
         ("responded", True, None, "responded"),  # a follow-up draft: the case was answered
         ("follow_up", True, None, "follow_up"),  # its follow-up is still due
-        ("open", False, "pending_approval", "awaiting_approval"),  # another draft still waits
+        ("open", False, "pending_approval", "open"),  # the newer draft superseded the other one
         ("open", False, "approved", "approved"),  # another reply is in the outbox
     ],
 )

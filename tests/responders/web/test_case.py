@@ -265,19 +265,21 @@ def test_two_person_rule_stops_approving_your_own_draft(
         assert post(ada, url, {"version": version_of(factory, case_id)}).status_code == 303
 
 
-def test_when_a_public_reply_is_not_allowed_outreach_is_offered(
+def test_when_a_public_reply_is_not_allowed_only_sendable_modes_are_offered(
     factory: sessionmaker[Session], client_for: Callable[[str], TestClient]
 ) -> None:
     (case_id,) = seed_cases(factory, [{"platform": "x", "reply_allowed": False}])
     rob = client_for("rob")
     html = rob.get(f"/cases/{case_id}").text
-    assert "A public reply is not allowed" in html
-    assert '<option value="public"' not in html and '<option value="dm"' in html
+    assert '<option value="public"' not in html and '<option value="dm"' not in html
+    assert '<option value="manual" selected' in html  # the best sendable mode is the default
+    assert "only when the author mentioned or quoted" in html  # why not public
+    assert "dm.write" in html  # why not a direct message
     form = {"version": 1, "source": "sorry", "channel": "public", "action": "submit"}
-    response = post(rob, f"/cases/{case_id}/drafts", form)
-    assert response.status_code == 400
-    assert "direct message" in response.text
-    form["channel"] = "dm"
+    for channel in ("public", "dm"):
+        response = post(rob, f"/cases/{case_id}/drafts", {**form, "channel": channel})
+        assert response.status_code == 400 and "is not available" in response.text
+    form["channel"] = "manual"
     assert post(rob, f"/cases/{case_id}/drafts", form).status_code == 303
 
 

@@ -108,7 +108,7 @@ def test_a_case_reads_with_its_mentions_steps_drafts_and_events(
         "rob",
         "Sorry about that!",
     )
-    assert [e["kind"] for e in body["events"]] == ["opened", "step", "draft"]
+    assert [e["kind"] for e in body["events"]] == ["opened", "step", "assigned", "draft"]
 
 
 def test_an_unknown_case_is_a_404_problem(api_for: Api, tokens: dict[str, str]) -> None:
