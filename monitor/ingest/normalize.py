@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from monitor.language import detect
 from monitor.mention import (
     MAX_COUNT,
     MAX_RAW_DEPTH,
@@ -113,7 +114,10 @@ def rewritten(mention: Any, now: datetime) -> Mention | Rejected:
         url=_text(mention.url, "url", notes),
         parent_id=_identifier(mention.parent_id, notes, "parent_id"),
         root_id=_identifier(mention.root_id, notes, "root_id"),
-        lang=_short(mention.lang, LANG_CHARS, "lang", notes),
+        # Detected from the text; the platform's own tag only when the text cannot tell.
+        lang=detect(
+            _text(mention.text, "text", []), _short(mention.lang, LANG_CHARS, "lang", notes)
+        ),
     )
     original = mention.raw if isinstance(mention.raw, dict) else {"value": mention.raw}
     raw = clean_json(defused(original))

@@ -257,7 +257,10 @@ class Pipeline:
         if not fresh:
             return
         handles = tuple(brand.handles)
-        scores = {k: score_mention(x, brand_handles=handles, now=now) for k, x in fresh.items()}
+        scores = {  # the language was detected when the mention was normalized
+            k: score_mention(x, brand_handles=handles, now=now, lang=x.lang)
+            for k, x in fresh.items()
+        }
         authors = writes.upsert_authors(session, fresh.values())
         inserted = writes.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
         report.new += len(inserted)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from monitor.language import detect
 from monitor.mention import Mention, as_utc
+from monitor.scoring import foreign
 from monitor.scoring.category import CATEGORIES
 from monitor.scoring.cues import Cues, normalize
 from monitor.scoring.harm import Harm, about_a_problem
@@ -35,6 +37,7 @@ __all__ = [
 COMPLAINT_POINTS = 2
 # A post that is not a complaint is still flagged when at least this negative.
 NEGATIVE_FLAG = -0.6
+_EN = foreign.ENGLISH  # languages the English rules alone judge
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ class Score:
     severity: str  # one of SEVERITIES
     flagged: bool  # needs a recovery case
     reasons: tuple[str, ...]
+    lang: str = ""  # ISO 639-1 code of the post, or "und" (monitor.language)
 
 
 def complaint_points(sentiment: float, cues: Cues, urgent: bool = False) -> int:
@@ -108,8 +112,14 @@ def score_text(
     reposts: int = 0,
     age_hours: float | None = None,
     brand_handles: tuple[str, ...] = (),
+    lang: str | None = None,
+    lexicons: foreign.Lexicons | None = None,
 ) -> Score:
-    """Score one post's text with its reach and engagement numbers."""
+    """Score one post's text with its reach and engagement numbers.
+
+    `lang` is the post's language when already known; None detects it from the text.
+    `lexicons` are the brand's complaint lexicons for other languages (None: the shipped ones).
+    """
     lower = normalize(text)
     return judge(
         compound(text),
@@ -120,6 +130,8 @@ def score_text(
         reposts=reposts,
         age_hours=age_hours,
         brand_handles=brand_handles,
+        lang=detect(text) if lang is None else lang,
+        lexicons=lexicons,
     )
 
 
@@ -133,6 +145,8 @@ def judge(
     reposts: int = 0,
     age_hours: float | None = None,
     brand_handles: tuple[str, ...] = (),
+    lang: str = "",
+    lexicons: foreign.Lexicons | None = None,
 ) -> Score:
     """The Score of a post from its sentiment and the phrases found in its lower-cased text.
 
@@ -150,9 +164,15 @@ def judge(
             severity="none",
             flagged=False,
             reasons=(f"looks like spam: '{spam}'",),
+            lang=lang,
         )
     urgent = phrases.urgency()
     complaint = complaint_points(sentiment, cues, bool(urgent)) >= COMPLAINT_POINTS
+    # Another language: its own lexicon and the language-free cues (None for English).
+    other = foreign.evidence(lower, lang, brand_handles, lexicons) if lang not in _EN else None
+    if other is not None and other.complaint:
+        complaint = True
+        urgent = (*urgent, *other.danger)
     harms = _harms_that_count(phrases.harms(), sentiment, cues, complaint)
     addressed = _addressed(lower, brand_handles) if brand_handles else ""
     severity, severity_reasons = assess(
@@ -183,6 +203,8 @@ def judge(
         reasons.extend(f"sarcasm: '{c}'" for c in cues.sarcasm[:2])
     if cues.negated:
         reasons.extend(f"negated: '{c}'" for c in cues.negated[:2])
+    if other is not None and other.reasons:
+        reasons.extend(other.reasons)
     if cues.question and not complaint:
         reasons.append("reads as a question")
     if complaint or flagged:
@@ -190,6 +212,8 @@ def judge(
         danger = next((h.phrase for h in harms if h.floor == "critical"), "")
         if danger and category != "safety":
             category, why = "safety", danger
+        elif other is not None and other.danger and category != "safety":
+            category, why = "safety", other.danger[0]
         if why:
             reasons.append(f"category {category}: '{why}'")
     else:
@@ -202,6 +226,7 @@ def judge(
         severity=severity,
         flagged=flagged,
         reasons=tuple(reasons),
+        lang=lang,
     )
 
 
@@ -237,9 +262,17 @@ def _harms_that_count(
 
 
 def score_mention(
-    mention: Mention, *, brand_handles: tuple[str, ...] = (), now: datetime | None = None
+    mention: Mention,
+    *,
+    brand_handles: tuple[str, ...] = (),
+    now: datetime | None = None,
+    lang: str | None = None,
+    lexicons: foreign.Lexicons | None = None,
 ) -> Score:
-    """Score a Mention; its age (for engagement velocity) is known when `now` is given."""
+    """Score a Mention; its age (for engagement velocity) is known when `now` is given.
+
+    `lang` None detects the language, the mention's own tag a fallback for a short text.
+    """
     return score_text(
         mention.text,
         followers=mention.author_followers,
@@ -248,6 +281,8 @@ def score_mention(
         reposts=mention.reposts,
         age_hours=age_in_hours(mention.created_at, now),
         brand_handles=brand_handles,
+        lang=detect(mention.text, mention.lang) if lang is None else lang,
+        lexicons=lexicons,
     )
 
 

@@ -14,6 +14,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from monitor.language import detect
 from monitor.records import (
     COUNT_FIELDS,
     MAX_TEXT_CHARS,
@@ -86,7 +87,8 @@ def result_line(output_id: Any, score: Score) -> str:
         f'"complaint":{"true" if score.complaint else "false"},'
         f'"category":{_constant(score.category)},"severity":{_constant(score.severity)},'
         f'"flagged":{"true" if score.flagged else "false"},'
-        f'"reasons":[{",".join(map(encode_basestring, score.reasons))}]}}'
+        f'"reasons":[{",".join(map(encode_basestring, score.reasons))}],'
+        f'"lang":{_constant(score.lang)}}}'
     )
 
 
@@ -109,6 +111,7 @@ def _result_dict(output_id: Any, score: Score) -> dict[str, Any]:
         "severity": score.severity,
         "flagged": score.flagged,
         "reasons": list(score.reasons),
+        "lang": score.lang,
     }
 
 
@@ -152,6 +155,7 @@ def score_data(
         reposts=reposts,
         age_hours=age_hours,
         brand_handles=brand_handles,
+        lang=detect(text, data.get("lang")),  # the row's own tag helps a short text
     )
 
 

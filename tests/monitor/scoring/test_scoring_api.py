@@ -13,7 +13,7 @@ from monitor.scoring import SEVERITIES, Score, score_mention, score_text
 
 def test_score_has_exactly_the_agreed_fields_and_is_frozen():
     names = [f.name for f in dataclasses.fields(Score)]
-    assert names == ["sentiment", "complaint", "category", "severity", "flagged", "reasons"]
+    assert names == ["sentiment", "complaint", "category", "severity", "flagged", "reasons", "lang"]
     score = score_text("my order never arrived")
     with pytest.raises(dataclasses.FrozenInstanceError):
         score.flagged = False  # type: ignore[misc]

@@ -197,6 +197,7 @@ def _reference_lines(path: Path, now, handles: tuple[str, ...]) -> list[str]:
                     "severity": score.severity,
                     "flagged": score.flagged,
                     "reasons": list(score.reasons),
+                    "lang": score.lang,
                 }
             )
         )
