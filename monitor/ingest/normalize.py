@@ -14,6 +14,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -89,7 +90,9 @@ def _ident(mention: Any) -> str:
 
 def _normalized(mention: Any, now: datetime) -> Mention | Rejected:
     if isinstance(mention, Mention) and storable_as_is(mention, now):
-        return mention  # the common case: nothing to change, nothing to copy
+        # The common case: nothing to clean; only the language is the text's, not the tag's.
+        lang = detect(mention.text, mention.lang)
+        return mention if lang == mention.lang else replace(mention, lang=lang)
     return rewritten(mention, now)
 
 
