@@ -110,12 +110,43 @@ ENGLISH_WORDS = frozenset(
         "our",
         "it",
         "for",
+        "just",
+        "waiting",
+        "refund",
+        "arrived",
+        "should",
+        "could",
+        "because",
+        "about",
+        "since",
+        "will",
+        "today",
+        "yesterday",
+        "week",
+        "hours",
+        "days",
+        "anyone",
+        "else",
+        "ever",
+        "worst",
+        "tried",
+        "getting",
+        "guess",
+        "thinking",
+        "honestly",
+        "response",
+        "emails",
+        "know",
+        "still",  # German "still" is rare in posts; one word alone never settles it
+        "broken",
+        "can",
     ]
 )
 
 _NAMES = re.compile(r"https?://\S+|www\.\S+|(?<!\w)[@#][\w.\-]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_WORD = re.compile(r"[a-z']+")
+_NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")  # a letter outside ASCII
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Platform tags that say "no language" (X's und, qme for media, zxx for no text...).
@@ -136,10 +167,11 @@ def _identifier() -> Any:
 
 
 def plainly_english(body: str) -> bool:
-    """True for plain-ASCII text with two distinct English-only words (see ENGLISH_WORDS)."""
-    if not body.isascii():
+    """True for text whose letters are all ASCII with two distinct English-only words (see
+    ENGLISH_WORDS); emoji, curly quotes and other non-letters do not count against it."""
+    if not body.isascii() and _NON_ASCII_LETTER.search(body):
         return False
-    words = set(_ASCII_WORD.findall(body.lower()))
+    words = set(_ASCII_WORD.findall(body.lower().replace("\u2019", "'")))
     return len(words & ENGLISH_WORDS) >= 2
 
 
