@@ -18,20 +18,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitor.jobs.context import forget_contexts  # noqa: E402
+from bench.alert_latency import database  # noqa: E402
 from monitor.mention import utcnow  # noqa: E402
 from monitor.settings import AlertRouteSettings, load_settings  # noqa: E402
-from monitor.storage.engine import make_engine, open_database  # noqa: E402
+from monitor.storage.engine import open_database  # noqa: E402
 from responders.outbox.endpoints import add_endpoint  # noqa: E402
 from responders.worker.scheduler import Worker  # noqa: E402
 from tests.fakes.config import write_config  # noqa: E402
@@ -42,28 +37,6 @@ from tests.responders.alerts.helpers import SEVERE  # noqa: E402
 from tests.responders.worker.helpers import append, post_line, worker_settings  # noqa: E402
 
 URL_ENV = "MAKEGOOD_BENCH_CHAT_URL"
-
-
-@contextmanager
-def database(kind: str, folder: str) -> Iterator[str]:
-    """A fresh database URL: a SQLite file, or a PostgreSQL database dropped at the end."""
-    if kind == "sqlite":
-        yield f"sqlite:///{Path(folder) / 'bench.db'}"
-        return
-    admin_url = os.environ.get(
-        "MAKEGOOD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-    )
-    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"makegood_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        forget_contexts()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def wait_for(server: FakeServer, path: str, count: int, timeout: float) -> float:
