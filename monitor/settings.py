@@ -504,6 +504,11 @@ class Settings(_Strict):
         """The brand of that name, or None."""
         return next((brand for brand in self.brands if brand.name == name), None)
 
+    def two_person_rule(self, brand: str) -> bool:
+        """Whether the brand's replies need an approver other than their author (unknown: no)."""
+        found = self.find_brand(brand)
+        return bool(found and found.two_person_rule)
+
     def calendar_for(self, brand: str) -> WorkCalendar | None:
         """The brand's working calendar, or None (unknown brand or no hours: wall-clock SLA)."""
         found = self.find_brand(brand)

@@ -44,13 +44,6 @@ router = APIRouter()
 APPROVED = "reply approved: it is queued for sending"
 
 
-def _two_person_rule(request: Request, brand: str) -> bool:
-    try:
-        return settings_of(request).brand(brand).two_person_rule
-    except KeyError:
-        return False
-
-
 def _case_page(
     request: Request,
     session: Session,
@@ -78,7 +71,7 @@ def _case_page(
         "mine": held.owner_id in (None, user.id),
         "failures": _failures(view),
         "public_allowed": cd.public_reply_allowed(view.mention),
-        "two_person_rule": _two_person_rule(request, case.brand),
+        "two_person_rule": settings_of(request).two_person_rule(case.brand),
         "steps": m.RECOVERY_STEPS,
         "editor": editor or {"template": "", "source": "", "channel": best_mode(modes)},
         "error": error,
@@ -197,7 +190,11 @@ def submit_draft(
         return _failed(request, session, case_id, user, editor, saved)
     if action == "approve":
         approved = approve_draft(
-            session, case, saved.value, user, two_person_rule=_two_person_rule(request, case.brand)
+            session,
+            case,
+            saved.value,
+            user,
+            two_person_rule=settings_of(request).two_person_rule(case.brand),
         )
         if approved.conflict:  # the guard rolled back the whole request, the new draft too
             return result_response(request, approved, f"/cases/{case_id}")
@@ -246,7 +243,7 @@ def approve(
         case,
         draft,
         user,
-        two_person_rule=_two_person_rule(request, case.brand),
+        two_person_rule=settings_of(request).two_person_rule(case.brand),
         expected_version=version,
     )
     return finish(request, session, result, f"/cases/{case_id}", APPROVED)

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.cases import lifecycle
 from responders.cases.actions import approve_draft, record_step, save_draft
@@ -49,11 +48,6 @@ def _done(session: Session, result: Result[Any], case: m.RecoveryCase, **made: i
         session.rollback()
         raise ApiProblem(409, CONFLICT) from exc
     return ActionOut(case=CaseDetail.of(load_case_view(session, case)), **made)
-
-
-def _two_person_rule(settings: Settings, brand: str) -> bool:
-    found = settings.find_brand(brand)
-    return bool(found and found.two_person_rule)
 
 
 @router.post("/drafts", response_model=ActionOut, status_code=201, summary="Save or submit a draft")
@@ -105,7 +99,7 @@ def approve(
         case,
         draft,
         user,
-        two_person_rule=_two_person_rule(settings_of(request), case.brand),
+        two_person_rule=settings_of(request).two_person_rule(case.brand),
         expected_version=body.version,
     )
     return _done(session, result, case, draft_id=draft.id)

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.settings import Settings
 from monitor.storage import models as m
-from responders.web import routes_case
 from tests.conftest import ROOT, make_settings
 from tests.responders.web.seed import csrf_from, seed_cases
 
@@ -325,13 +325,13 @@ def test_an_approval_racing_another_change_is_a_409_not_a_500(
         draft_id = session.scalars(select(m.ReplyDraft.id)).one()
     version = version_of(factory, case_id)
 
-    def another_approver_acts(request: Any, brand: str) -> bool:
+    def another_approver_acts(settings: Settings, brand: str) -> bool:
         # Lands after this request read the case (right version) and before it writes.
         with factory() as session, session.begin():
             session.execute(update(m.RecoveryCase).values(version=m.RecoveryCase.version + 1))
         return False
 
-    monkeypatch.setattr(routes_case, "_two_person_rule", another_approver_acts)
+    monkeypatch.setattr(Settings, "two_person_rule", another_approver_acts)
     url = f"/cases/{case_id}/drafts/{draft_id}/approve"
     response = post(client_for("alice"), url, {"version": version})  # token from the queue
     assert response.status_code == 409
