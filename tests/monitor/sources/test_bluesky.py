@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
 import time
@@ -20,6 +19,7 @@ from monitor.sources import build_source
 from monitor.sources.base import SourceError
 from monitor.sources.bluesky import BlueskyOptions, BlueskySource, _Recorder, build_client
 from monitor.storage import models as m
+from tests.fakes.atproto import create_session
 from tests.fakes.http_server import (
     FakeServer,
     json_reply,
@@ -46,25 +46,9 @@ def payload(name: str) -> Any:
     return json.loads((PAYLOADS / f"bluesky_{name}.json").read_text(encoding="utf-8"))
 
 
-def jwt(sub: str, scope: str, lifetime: int = 7200) -> str:
-    """A JWT-shaped token with exp/iat: atproto reads `exp` to decide when to refresh."""
-
-    def part(obj: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    now = int(time.time())
-    claims = {"scope": scope, "sub": sub, "iat": now, "exp": now + lifetime, "aud": "did:web:pds"}
-    return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part(claims)}.c2lnbmF0dXJl"
-
-
 def routes(server: FakeServer) -> None:
     """A PDS: createSession (JWT-shaped tokens, no didDoc), search, notifications, profiles."""
-    did = "did:plc:kettlebirdbrand000000001"
-    server.add_json("POST", SESSION, {
-        "accessJwt": jwt(did, "com.atproto.appPass"),
-        "refreshJwt": jwt(did, "com.atproto.refresh", 86400),
-        "handle": "kettlebird.example", "did": did, "active": True,
-    })  # fmt: skip
+    server.add_json("POST", SESSION, create_session())
     server.add_json("GET", SEARCH, payload("search_posts"))
     server.add_json("GET", NOTIFICATIONS, payload("notifications"))
     server.add_json("GET", PROFILES, payload("profiles"))
