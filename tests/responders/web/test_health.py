@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,38 +21,10 @@ from monitor.storage.engine import make_engine, make_sessionmaker
 from responders.web.app import create_app
 from responders.web.readiness import migration_heads
 from tests.conftest import make_settings
-from tests.responders.web.conftest import free_port
+from tests.responders.web.conftest import served
 
 CHANNEL = "Kettlebird:replay:demo"  # the example configuration's one channel
 CHECKS = ("database", "migrations", "worker", "channels")
-
-
-@contextmanager
-def served(app: FastAPI, proxy_headers: bool = False) -> Iterator[str]:
-    """`app` on uvicorn in a thread (trusting X-Forwarded-For from localhost if asked)."""
-    port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips="127.0.0.1",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def readiness(base: str) -> tuple[int, dict[str, bool]]:

@@ -25,8 +25,9 @@ from tests.conftest import make_settings
 from tests.fakes.config import write_config
 from tests.fakes.smtp import smtp_server
 from tests.responders.alerts.helpers import SEVERE
+from tests.responders.web.conftest import served
 from tests.responders.web.seed import seed_cases
-from tests.responders.web.test_health import readiness, served
+from tests.responders.web.test_health import readiness
 from tests.responders.worker.helpers import append, post_line, worker_settings
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
