@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,21 @@ class MentionOut(BaseModel):
         )
 
 
+def _case_columns(case: m.RecoveryCase) -> dict[str, Any]:
+    """The columns every case model repeats as they are stored."""
+    return {
+        "id": case.id,
+        "brand": case.brand,
+        "platform": case.platform,
+        "status": case.status,
+        "severity": case.severity,
+        "category": case.category,
+        "opened_at": case.opened_at,
+        "sla_due_at": case.sla_due_at,
+        "first_response_at": case.first_response_at,
+    }
+
+
 class CaseSummary(BaseModel):
     """A case as the queue lists it."""
 
@@ -81,15 +96,7 @@ class CaseSummary(BaseModel):
         """From a queue row."""
         case = row.case
         return cls(
-            id=case.id,
-            brand=case.brand,
-            platform=case.platform,
-            status=case.status,
-            severity=case.severity,
-            category=case.category,
-            opened_at=case.opened_at,
-            sla_due_at=case.sla_due_at,
-            first_response_at=case.first_response_at,
+            **_case_columns(case),
             overdue=row.overdue,
             assignee_id=case.assignee_id,
             assignee=row.assignee,
@@ -185,15 +192,7 @@ class CaseDetail(BaseModel):
         """From the case page's view of a case."""
         case = view.case
         return cls(
-            id=case.id,
-            brand=case.brand,
-            platform=case.platform,
-            status=case.status,
-            severity=case.severity,
-            category=case.category,
-            opened_at=case.opened_at,
-            sla_due_at=case.sla_due_at,
-            first_response_at=case.first_response_at,
+            **_case_columns(case),
             closed_at=case.closed_at,
             assignee=view.assignee,
             root_cause=case.root_cause,
