@@ -522,3 +522,63 @@ class StaffNotice(Base):
     link: Mapped[str] = mapped_column(String(200), default="")  # a path inside the app
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime | None]
+
+
+# --- staff labels and learned models (issue 12) -------------------------------------------------
+
+LABEL_VALUES = ("complaint", "not_complaint")
+# Why staff said a flagged post is not a complaint; "missed" marks a complaint the flag missed.
+LABEL_REASONS = (
+    "not_negative",
+    "not_about_us",
+    "spam_or_bot",
+    "handled_elsewhere",
+    "missed",
+    "confirmed",
+)
+
+
+class MentionLabel(Base):
+    """A staff verdict on one mention (complaint or not, and why); undone labels keep their row."""
+
+    __tablename__ = "mention_labels"
+    __table_args__ = (
+        Index("ix_mention_labels_mention", "mention_id"),
+        Index("ix_mention_labels_brand_created", "brand", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"))
+    brand: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(20))  # one of LABEL_VALUES
+    reason: Mapped[str] = mapped_column(String(40), default="")  # one of LABEL_REASONS
+    note: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_cases.id"))
+    # Whether the flag had raised this mention when staff judged it (for precision and misses).
+    was_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Reversible: undoing a label stamps it rather than deleting it, so the audit stays whole.
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ModelVersion(Base):
+    """One trained flag model for a brand, with its held-back figures; at most one is active."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (UniqueConstraint("brand", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    # "candidate" (trained, not yet judged), "active", "rejected" (did worse), "retired".
+    status: Mapped[str] = mapped_column(String(20), default="candidate")
+    model: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the JSON model, never a pickle
+    labels_used: Mapped[int] = mapped_column(Integer, default=0)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)  # held-back figures
+    baseline_metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)  # current, same slice
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    activated_at: Mapped[datetime | None]
+    activated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

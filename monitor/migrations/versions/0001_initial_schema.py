@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 14:46:58.398384
+Create Date: 2026-12-03 17:53:59.647438
 """
 
 from collections.abc import Sequence
@@ -209,6 +209,26 @@ def upgrade() -> None:
             ["resolved_by"], ["users.id"], name=op.f("fk_incidents_resolved_by_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+    )
+    op.create_table(
+        "model_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand", sa.String(length=100), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("model", sa.JSON(), nullable=False),
+        sa.Column("labels_used", sa.Integer(), nullable=False),
+        sa.Column("metrics", sa.JSON(), nullable=False),
+        sa.Column("baseline_metrics", sa.JSON(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("activated_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("activated_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["activated_by"], ["users.id"], name=op.f("fk_model_versions_activated_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_model_versions")),
+        sa.UniqueConstraint("brand", "version", name=op.f("uq_model_versions_brand_version")),
     )
     op.create_table(
         "staff_notices",
@@ -456,6 +476,42 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_alert_routings")),
     )
     op.create_table(
+        "mention_labels",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("mention_id", sa.Integer(), nullable=False),
+        sa.Column("brand", sa.String(length=100), nullable=False),
+        sa.Column("label", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.Column("was_flagged", sa.Boolean(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["recovery_cases.id"],
+            name=op.f("fk_mention_labels_case_id_recovery_cases"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["mention_id"], ["mentions.id"], name=op.f("fk_mention_labels_mention_id_mentions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["revoked_by"], ["users.id"], name=op.f("fk_mention_labels_revoked_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_mention_labels_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mention_labels")),
+    )
+    with op.batch_alter_table("mention_labels", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_mention_labels_brand_created", ["brand", "created_at"], unique=False
+        )
+        batch_op.create_index("ix_mention_labels_mention", ["mention_id"], unique=False)
+
+    op.create_table(
         "reply_drafts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -499,6 +555,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_reply_drafts_case")
 
     op.drop_table("reply_drafts")
+    with op.batch_alter_table("mention_labels", schema=None) as batch_op:
+        batch_op.drop_index("ix_mention_labels_mention")
+        batch_op.drop_index("ix_mention_labels_brand_created")
+
+    op.drop_table("mention_labels")
     op.drop_table("alert_routings")
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.drop_index("ix_mentions_case")
@@ -537,6 +598,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_staff_notices_user_unseen")
 
     op.drop_table("staff_notices")
+    op.drop_table("model_versions")
     op.drop_table("incidents")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_at")
