@@ -66,6 +66,17 @@ class WebSettings(_Strict):
     )
 
 
+class WebhookSettings(_Strict):
+    """Outgoing webhooks that admins register on /admin/webhooks."""
+
+    allow_internal_addresses: bool = Field(
+        False,
+        description="Let webhook URLs point at loopback, private, link-local or reserved"
+        " addresses. Off, a webhook cannot reach this machine's own services or the internal"
+        " network (checked when a URL is registered and again before each delivery).",
+    )
+
+
 class SmtpSettings(_Strict):
     """Outgoing mail. The password comes from the variable named by `password_env`."""
 
@@ -486,6 +497,7 @@ class Settings(_Strict):
     worker: WorkerSettings = Field(WorkerSettings(), description="The background worker.")
     sla: SlaSettings = Field(SlaSettings(), description="Minutes to first response.")
     health: HealthSettings = Field(HealthSettings(), description="/healthz, /readyz and /metrics.")
+    webhooks: WebhookSettings = Field(WebhookSettings(), description="Outgoing webhooks.")
     brands: list[BrandSettings] = Field(min_length=1, description="The brands listened for.")
 
     @property

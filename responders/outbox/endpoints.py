@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from monitor.events import EVENT_TYPES
 from monitor.storage import models as m
+from responders.outbox.address_guard import Resolver, refusal, resolve
 from responders.outbox.signing import new_secret
 from responders.results import Result
 from responders.staff.access import can
@@ -34,8 +35,9 @@ class Delivery:
     sent_at: datetime | None
 
 
-def check_url(url: str) -> str:
-    """Why `url` cannot be an endpoint ('' when it can): http(s) with a host, no credentials."""
+def check_url(url: str, allow_internal: bool = False, resolver: Resolver = resolve) -> str:
+    """Why `url` cannot be an endpoint ('' when it can): http(s) with a host, no credentials,
+    and (unless allowed) no host on the internal network."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "the URL must start with https:// (or http://) and name a host"
@@ -43,6 +45,8 @@ def check_url(url: str) -> str:
         return "put no credentials in the URL: receivers check the signature instead"
     if len(url) > 500:
         return "the URL is longer than 500 characters"
+    if not allow_internal:
+        return refusal(parts.hostname, resolver)
     return ""
 
 
@@ -53,12 +57,16 @@ def add_endpoint(
     event_types: list[str],
     secret: str = "",
     description: str = "",
+    allow_internal: bool = False,
 ) -> Result[m.WebhookEndpoint]:
-    """Register an endpoint (admins only); a blank secret is generated (and never audited)."""
+    """Register an endpoint (admins only); a blank secret is generated (and never audited).
+
+    `allow_internal` is the `[webhooks] allow_internal_addresses` setting.
+    """
     if not can(user, "admin"):
         return Result.failure(f"your role ({user.role}) may not do this; it needs admin")
     url = url.strip()
-    if problem := check_url(url):
+    if problem := check_url(url, allow_internal):
         return Result.failure(f"url: {problem}")
     unknown = sorted(set(event_types) - set(EVENT_TYPES))
     if unknown:

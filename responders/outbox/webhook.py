@@ -13,6 +13,7 @@ import json
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import update
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from monitor.settings import Settings
 from monitor.storage import models as m
+from responders.outbox.address_guard import refusal
 from responders.outbox.dispatch import SendOutcome
 from responders.outbox.signing import (
     EVENT_HEADER,
@@ -78,6 +80,10 @@ def send_webhook(settings: Settings, session: Session, item: m.OutboxItem) -> Se
         return SendOutcome(ok=False, error="the endpoint was deleted", permanent=True)
     if not endpoint.active:
         return SendOutcome(ok=False, error="the endpoint was disabled", permanent=True)
+    # Again at each try: the name may resolve inside the network since it was registered.
+    guarded = not settings.webhooks.allow_internal_addresses
+    if guarded and (problem := refusal(urlsplit(endpoint.url).hostname or "")):
+        return SendOutcome(ok=False, error=f"refused: {problem}", permanent=True)
     event = dict(payload.get("body") or {})
     body = body_bytes(event)
     headers = request_headers(endpoint.secret, event, body, time.time())

@@ -18,6 +18,7 @@ from responders.web.deps import (
     render,
     require_role,
     result_response,
+    settings_of,
 )
 
 router = APIRouter()
@@ -52,7 +53,8 @@ def add(
     session: Session = Depends(db_session),
 ) -> Response:
     """Register an endpoint; the page that answers shows its secret this once, never again."""
-    result = add_endpoint(session, user, url, event_types, secret, description)
+    allow_internal = settings_of(request).webhooks.allow_internal_addresses
+    result = add_endpoint(session, user, url, event_types, secret, description, allow_internal)
     if not result.ok or result.value is None:
         session.rollback()
         return result_response(request, result, PAGE)

@@ -26,6 +26,7 @@ from responders.outbox.dispatch import process_due
 from responders.outbox.endpoints import add_endpoint, deliveries, set_active
 from responders.outbox.replies import record_manual_reply
 from responders.outbox.signing import signature, signature_header, verify
+from tests.conftest import make_settings
 from tests.fakes.http_server import FakeServer, Recorded, json_reply, server_error, serving
 from tests.fakes.pipeline import ingest
 from tests.fakes.seed import add_user
@@ -33,6 +34,12 @@ from tests.responders.alerts.helpers import complaint
 
 NOW = datetime(2026, 11, 13, 12, 0, tzinfo=UTC)
 SECRET = "whsec_test_secret_for_the_receiver"
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Example settings whose webhooks may reach the receiver on this machine (127.0.0.1)."""
+    return make_settings(db_url, tmp_path, webhooks={"allow_internal_addresses": True})
 
 
 @pytest.fixture
@@ -48,7 +55,7 @@ def register(
     with factory() as session, session.begin():
         admin = session.scalars(select(m.User).where(m.User.username == "ada")).one_or_none()
         admin = admin or add_user(session, "ada", "admin")
-        endpoint = add_endpoint(session, admin, url, events, secret).value
+        endpoint = add_endpoint(session, admin, url, events, secret, allow_internal=True).value
         assert endpoint is not None
         return endpoint.id
 
@@ -265,3 +272,17 @@ def documented_verify_at(now: float) -> Callable[..., bool]:
     function = documented_verify()
     function.__globals__["time"] = type("Clock", (), {"time": staticmethod(lambda: now)})
     return function
+
+
+def test_a_delivery_to_an_internal_address_is_refused_unless_allowed(
+    db_url: str, tmp_path: Path, factory: sessionmaker[Session], receiver: FakeServer
+) -> None:
+    """Registered while allowed, then sent with the guard on: refused, never posted."""
+    guarded = make_settings(db_url, tmp_path)
+    register(factory, receiver.url + "/events", ["case.opened"])
+    ingest(guarded, factory, [complaint(1, NOW)], NOW)
+    assert [state for _, state in send_all(guarded, factory)] == ["dead"]
+    assert receiver.calls("/events", "POST") == []
+    with factory() as session:
+        [item] = session.scalars(select(m.OutboxItem).where(m.OutboxItem.kind == "webhook"))
+    assert "refused: 127.0.0.1 is an internal address" in item.last_error

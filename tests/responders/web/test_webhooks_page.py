@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,6 +78,8 @@ def test_an_admin_adds_an_endpoint_and_sees_its_generated_secret_only_once(
         ({"event_types": "case.deleted"}, "unknown case.deleted"),
         ({}, "pick at least one"),
         ({"event_types": "case.opened", "secret": "short"}, "secret: between 16"),
+        ({"url": "http://169.254.169.254/latest", "event_types": "case.opened"}, "internal"),
+        ({"url": "http://localhost:5432/", "event_types": "case.opened"}, "allow_internal_"),
     ],
 )
 def test_a_bad_endpoint_is_refused_naming_the_field(
@@ -96,8 +99,11 @@ def test_the_delivery_log_shows_status_attempts_response_code_and_error_and_disa
     client_for: Callable[[str], TestClient],
     factory: sessionmaker[Session],
     web_settings: Settings,
+    app: FastAPI,
 ) -> None:
-    client = client_for("ada")
+    local = web_settings.webhooks.model_copy(update={"allow_internal_addresses": True})
+    app.state.settings = web_settings = web_settings.model_copy(update={"webhooks": local})
+    client = client_for("ada")  # the receiver is on 127.0.0.1: allowed for this test
     with serving() as receiver:
         receiver.add("POST", "/in", json_reply({}))
         receiver.fault(server_error(502))

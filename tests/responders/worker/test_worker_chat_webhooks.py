@@ -46,12 +46,16 @@ def test_the_worker_posts_the_chat_alert_and_the_signed_events_once(
         base = worker_settings(db_url, tmp_path, smtp, stream)
         route = AlertRouteSettings(url_env="MAKEGOOD_TEST_CHAT_URL")
         alerts = base.alerts.model_copy(update={"routes": [route]})
-        config = write_config(base.model_copy(update={"alerts": alerts}), tmp_path / "mg.toml")
+        local = base.webhooks.model_copy(update={"allow_internal_addresses": True})
+        config = write_config(
+            base.model_copy(update={"alerts": alerts, "webhooks": local}), tmp_path / "mg.toml"
+        )
         assert load_settings(config).alerts.routes == [route]
         with factory() as session, session.begin():
             admin = add_user(session, "ada", "admin")
             events = ["mention.flagged", "case.opened"]
-            assert add_endpoint(session, admin, receiver.url + "/events", events, SECRET).ok
+            url = receiver.url + "/events"
+            assert add_endpoint(session, admin, url, events, SECRET, allow_internal=True).ok
         worker = Worker(load_settings(config), str(config))
         worker.start()
         try:
