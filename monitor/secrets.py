@@ -15,11 +15,17 @@ _SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|KEY|DATABASE_URL)", re
 # The password of a URL's user part: scheme://user:PASSWORD@host
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][\w+.-]*://[^\s:/@]*:)(?P<pw>[^\s@/]+)(?=@)")
 # A password given as a query or connection-string parameter: ?password=..., &sslpassword=...
-_PARAM_PASSWORD = re.compile(
-    r"(?P<head>\b(?:ssl)?(?:password|passwd|pwd)=)(?P<pw>[^&\s'\"]+)", re.IGNORECASE
-)
+_PASSWORD_KEY = r"(?:ssl)?(?:password|passwd|pwd)"
+_PARAM_PASSWORD = re.compile(rf"(?P<head>\b{_PASSWORD_KEY}=)(?P<pw>[^&\s'\"]+)", re.IGNORECASE)
 # Values this short are not masked by value: "1" or "on" would blank out ordinary text.
 _MIN_SECRET_LENGTH = 4
+
+
+def is_password_parameter(name: str) -> bool:
+    """Whether a URL query or connection-string parameter of this name carries a password."""
+    return (
+        re.fullmatch(_PASSWORD_KEY, name, re.IGNORECASE) is not None or "password" in name.lower()
+    )
 
 
 def mask_urls(text: str) -> str:

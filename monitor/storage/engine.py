@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.secrets import mask, mask_urls
+from monitor.secrets import is_password_parameter, mask, mask_urls
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -84,7 +84,7 @@ def redact(message: str, url: str) -> str:
         parsed = make_url(url)
         secrets.add(str(parsed.password or ""))
         for key, value in parsed.query.items():
-            if "password" in key.lower() or key.lower() in ("passwd", "pwd"):
+            if is_password_parameter(key):
                 secrets.update([value] if isinstance(value, str) else value)
     except Exception:
         pass

@@ -20,7 +20,7 @@ from monitor.scoring.thresholds import is_negative
 from monitor.settings import BrandSettings, Settings
 from monitor.storage import models as m
 from responders.alerts.chat import route_digest
-from responders.alerts.mail import EMAIL_MAX_ATTEMPTS, message_id, recipients_for, render
+from responders.alerts.mail import EMAIL_MAX_ATTEMPTS, email_payload, recipients_for, render
 from responders.cases.review_queue import overdue_where
 from responders.outbox.queue import enqueue
 
@@ -128,14 +128,8 @@ def queue_digest(
     route_digest(session, settings, brand, key, context["subject"], text, now)  # chat, if any
     if not recipients:
         return None
-    payload = {
-        "to": recipients,
-        "subject": context["subject"],
-        "text": text,
-        "html": html,
-        "message_id": message_id(key, settings.smtp.sender),
-        "brand": brand.name,
-    }
+    payload = email_payload(settings, key, recipients, context["subject"], text, html)
+    payload["brand"] = brand.name
     return enqueue(session, "email", key, payload, max_attempts=EMAIL_MAX_ATTEMPTS, now=now)
 
 

@@ -255,16 +255,22 @@ def _enqueue_message(
     now: datetime,
 ) -> int:
     text, html = render(settings.templates_dir, "alert", context)
-    payload = {
+    payload = email_payload(settings, key, recipients, context["subject"], text, html)
+    payload |= {"brand": context["brand"], "alert_ids": alert_ids}
+    return enqueue(session, "email", key, payload, max_attempts=EMAIL_MAX_ATTEMPTS, now=now)
+
+
+def email_payload(
+    settings: Settings, key: str, recipients: list[str], subject: str, text: str, html: str
+) -> dict[str, Any]:
+    """The outbox payload of one e-mail; its Message-ID derives from the idempotency `key`."""
+    return {
         "to": recipients,
-        "subject": context["subject"],
+        "subject": subject,
         "text": text,
         "html": html,
         "message_id": message_id(key, settings.smtp.sender),
-        "brand": context["brand"],
-        "alert_ids": alert_ids,
     }
-    return enqueue(session, "email", key, payload, max_attempts=EMAIL_MAX_ATTEMPTS, now=now)
 
 
 def queue_brand_alerts(

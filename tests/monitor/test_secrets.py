@@ -7,7 +7,13 @@ import logging
 
 import pytest
 
-from monitor.secrets import SecretFilter, install_secret_filter, mask, secret_values
+from monitor.secrets import (
+    SecretFilter,
+    install_secret_filter,
+    is_password_parameter,
+    mask,
+    secret_values,
+)
 from monitor.storage.engine import display_url, redact
 
 PASSWORD = "hunter2-in-user"
@@ -96,3 +102,21 @@ def test_the_filter_never_drops_a_record():
     record = logging.LogRecord("n", logging.INFO, __file__, 1, "plain %s", ("text",), None)
     assert SecretFilter(secrets=["zzzz"]).filter(record) is True
     assert record.getMessage() == "plain text"
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password", True),
+        ("PASSWORD", True),
+        ("sslpassword", True),
+        ("passwd", True),
+        ("pwd", True),
+        ("db_password", True),
+        ("user", False),
+        ("sslmode", False),
+        ("password_file_path_hint", True),  # says "password": masked rather than risk it
+    ],
+)
+def test_a_password_parameter_is_known_by_its_name(name: str, secret: bool) -> None:
+    assert is_password_parameter(name) is secret
