@@ -37,7 +37,7 @@ router = APIRouter(
 )
 
 
-def _done(session: Session, result: Result[Any], case: m.RecoveryCase, **made: int) -> ActionOut:
+def done(session: Session, result: Result[Any], case: m.RecoveryCase, **made: int) -> ActionOut:
     """Commit a successful action and return the case as it is now; a failure is a problem."""
     if not result.ok:
         session.rollback()
@@ -79,7 +79,7 @@ def submit_draft(
         submit=body.submit,
         expected_version=body.version,
     )
-    return _done(session, saved, case, draft_id=saved.value.id if saved.value else 0)
+    return done(session, saved, case, draft_id=saved.value.id if saved.value else 0)
 
 
 @router.post("/drafts/{draft_id}/approve", response_model=ActionOut, summary="Approve a draft")
@@ -102,7 +102,7 @@ def approve(
         two_person_rule=settings_of(request).two_person_rule(case.brand),
         expected_version=body.version,
     )
-    return _done(session, result, case, draft_id=draft.id)
+    return done(session, result, case, draft_id=draft.id)
 
 
 @router.post("/steps", response_model=ActionOut, status_code=201, summary="Record a step")
@@ -117,7 +117,7 @@ def mark_step(
     result = record_step(
         session, case, user, body.step, body.note.strip(), expected_version=body.version
     )
-    return _done(session, result, case, event_id=result.value.id if result.value else 0)
+    return done(session, result, case, event_id=result.value.id if result.value else 0)
 
 
 @router.post("/root-cause", response_model=ActionOut, summary="Set the root cause")
@@ -136,7 +136,7 @@ def root_cause(
     result = lifecycle.set_root_cause(
         session, case, user, body.cause, body.note, expected_version=body.version
     )
-    return _done(session, result, case)
+    return done(session, result, case)
 
 
 @router.post(
@@ -159,4 +159,4 @@ def compensation(
         body.currency,
         expected_version=body.version,
     )
-    return _done(session, result, case, compensation_id=result.value.id if result.value else 0)
+    return done(session, result, case, compensation_id=result.value.id if result.value else 0)

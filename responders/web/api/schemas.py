@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.storage import models as m
+from responders.cases.lifecycle import OUTCOMES
 from responders.cases.reports import Report
 from responders.cases.review_queue import MAX_ID, QueueRow
 from responders.web.case_data import CaseView
@@ -328,3 +329,41 @@ class ReportOut(BaseModel):
             ],
             compensation_cents=report.compensation_cents,
         )
+
+
+class ClaimIn(BaseModel):
+    """Claim the case yourself, or (approvers) give it to `assignee`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Version
+    assignee: str = Field(
+        "", max_length=80, description="username to assign (approvers); empty: claim it yourself"
+    )
+
+
+class TakeOverIn(BaseModel):
+    """Take a case someone else holds: audited, and they are told."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Version
+
+
+class CloseIn(BaseModel):
+    """Close the case with its outcome; a root cause must be set first (except for spam)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Version
+    outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
+    note: str = Field("", max_length=2000)
+
+
+class ReopenIn(BaseModel):
+    """Reopen a closed case, saying why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Version
+    reason: str = Field(min_length=1, max_length=2000)

@@ -25,6 +25,10 @@ def test_openapi_lists_every_endpoint_with_bearer_auth(live_server: str) -> None
         "/v1/cases/{case_id}/steps",
         "/v1/cases/{case_id}/root-cause",
         "/v1/cases/{case_id}/compensations",
+        "/v1/cases/{case_id}/claim",
+        "/v1/cases/{case_id}/take-over",
+        "/v1/cases/{case_id}/close",
+        "/v1/cases/{case_id}/reopen",
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     approve = spec["paths"]["/v1/cases/{case_id}/drafts/{draft_id}/approve"]["post"]
