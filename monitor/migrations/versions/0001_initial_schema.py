@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 17:53:59.647438
+Create Date: (regenerated from the models by scripts/regen-migration)
 """
 
 from collections.abc import Sequence
