@@ -101,7 +101,7 @@ def dismiss(
     note: str = "",
     expected_version: int | None = None,
 ) -> Result[m.RecoveryCase]:
-    """"Not a complaint": close the case without a root cause and label its mentions.
+    """ "Not a complaint": close the case without a root cause and label its mentions.
 
     Only the case's owner (or anyone, while nobody holds it) dismisses; an answered case or one
     whose reply is on its way out is closed the usual way instead. Unsent drafts are superseded.
@@ -109,9 +109,7 @@ def dismiss(
     if problem := check_allowed(case, user, RESPONDER, expected_version):
         return problem
     if reason not in DISMISS_REASONS:
-        return Result.failure(
-            f"reason: {reason[:40]!r} is not one of {', '.join(DISMISS_REASONS)}"
-        )
+        return Result.failure(f"reason: {reason[:40]!r} is not one of {', '.join(DISMISS_REASONS)}")
     if case.status == "closed":
         return Result.failure("this case is already closed", conflict=True)
     if problem := owner_refusal(session, case, user):
@@ -274,7 +272,7 @@ def report_missed(
     note: str = "",
     settings: Settings | None = None,
 ) -> Result[Missed]:
-    """"Missed complaint" on an unflagged mention: label it and put it in a case.
+    """ "Missed complaint" on an unflagged mention: label it and put it in a case.
 
     The mention joins the author's open case, or opens one (its SLA counted from the post, with
     `settings`' SLA and working hours). Reporting the same mention again changes nothing.

@@ -74,7 +74,8 @@ def compute_flag_weeks(rows: Iterable[LabelRow]) -> list[FlagWeek]:
                 figures.missed += 1
     totals = sorted((w for w in weeks.values() if w.week == date.min), key=lambda w: w.brand)
     by_week = sorted(
-        (w for w in weeks.values() if w.week != date.min), key=lambda w: (-w.week.toordinal(), w.brand)
+        (w for w in weeks.values() if w.week != date.min),
+        key=lambda w: (-w.week.toordinal(), w.brand),
     )
     return totals + by_week
 

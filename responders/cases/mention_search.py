@@ -68,7 +68,9 @@ def parse_filter(params: dict[str, str], now: datetime | None = None) -> Result[
              "since", "until")  # fmt: skip
     raw = {name: params.get(name, "").strip()[:200] for name in names}
     if raw["platform"] and raw["platform"] not in PLATFORMS:
-        return Result.failure(f"platform: {raw['platform'][:40]!r} is not one of {', '.join(PLATFORMS)}")
+        return Result.failure(
+            f"platform: {raw['platform'][:40]!r} is not one of {', '.join(PLATFORMS)}"
+        )
     lang = raw["lang"].lower()
     if lang and not LANG.match(lang):
         return Result.failure(f"lang: {lang[:20]!r} is not a language code like en, es or pt-br")
@@ -181,7 +183,10 @@ def search_mentions(
     found = session.execute(query.order_by(x.created_at.desc(), x.id.desc()).limit(limit + 1)).all()
     verdicts = active_labels(session, [mention.id for mention, _ in found[:limit]])
     page = MentionPage(
-        [MentionRow(mention, status or "", verdicts.get(mention.id)) for mention, status in found[:limit]]
+        [
+            MentionRow(mention, status or "", verdicts.get(mention.id))
+            for mention, status in found[:limit]
+        ]
     )
     if len(found) > limit:
         last = page.rows[-1].mention

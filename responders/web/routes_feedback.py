@@ -1,4 +1,4 @@
-"""Staff feedback on the flag: the Mentions page, "Not a complaint" and its Undo, "Missed complaint".
+"""Feedback on the flag: the Mentions page, "Not a complaint" and its Undo, "Missed complaint".
 
 Every action is a POST form with the CSRF token and the role checked here and again in
 `responders.cases.feedback` (which also applies the owner rule); post text is escaped.
@@ -72,7 +72,7 @@ def report_missed(
     user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
-    """"Missed complaint": label the post a complaint and put it in a case (once)."""
+    """ "Missed complaint": label the post a complaint and put it in a case (once)."""
     mention = by_id(session, m.Mention, mention_id)
     if mention is None:
         raise HTTPException(404, f"there is no mention #{mention_id}")
@@ -100,7 +100,7 @@ def dismiss(
     user: m.User = Depends(require_role(RESPONDER)),
     session: Session = Depends(db_session),
 ) -> Response:
-    """"Not a complaint": close the case without a root cause, with a reason (reversible)."""
+    """ "Not a complaint": close the case without a root cause, with a reason (reversible)."""
     case = case_or_404(session, case_id)
     result = feedback.dismiss(session, case, user, reason, note, expected_version=version)
     reason_text = feedback.REASON_TEXT.get(reason, reason)

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.settings import Settings
-from responders.web.api import docs, problems, routes_read, routes_write
+from responders.web.api import docs, problems, routes_feedback, routes_read, routes_write
 from responders.web.api.ratelimit import RateLimiter
 
 DESCRIPTION = """\
@@ -37,4 +37,5 @@ def create_api(settings: Settings, factory: sessionmaker[Session]) -> FastAPI:
     docs.install(api)
     api.include_router(routes_read.router)
     api.include_router(routes_write.router)
+    api.include_router(routes_feedback.router)
     return api

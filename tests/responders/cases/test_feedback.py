@@ -35,14 +35,12 @@ def store_post(
         brand, brand.channels[0], ReplaySource(f"seed:{post_id}", path), force=True
     )
     with factory() as session:
-        return session.scalars(
-            select(m.Mention.id).where(m.Mention.external_id == post_id)
-        ).one()
+        return session.scalars(select(m.Mention.id).where(m.Mention.external_id == post_id)).one()
 
 
 @pytest.fixture
 def case_id(settings: Settings, factory: sessionmaker[Session], tmp_path: Path) -> int:
-    """A flagged post's open case, and one user per role (named after it) plus a second responder."""
+    """A flagged post's open case, one user per role (named after it) and a second responder."""
     case_id = open_case_from_post(settings, factory, tmp_path)
     with factory() as session, session.begin():
         for role in m.ROLES:
@@ -71,9 +69,7 @@ def audits(session: Session, action: str) -> list[m.AuditEntry]:
 @pytest.mark.parametrize(
     ("role", "ok"), [("viewer", False), ("responder", True), ("approver", True), ("admin", True)]
 )
-def test_who_may_dismiss(
-    factory: sessionmaker[Session], case_id: int, role: str, ok: bool
-) -> None:
+def test_who_may_dismiss(factory: sessionmaker[Session], case_id: int, role: str, ok: bool) -> None:
     with factory() as session, session.begin():
         case = session.get_one(m.RecoveryCase, case_id)
         result = feedback.dismiss(session, case, user(session, role), "not_negative")
@@ -288,7 +284,9 @@ def test_a_missed_complaint_joins_the_authors_open_case(
         result = feedback.report_missed(session, mention, user(session, "responder"))
         assert result.value is not None and result.value.case.id == other, result.error
     with factory() as session:
-        assert session.scalars(select(m.RecoveryCase.id).where(m.RecoveryCase.id > other)).all() == []
+        assert (
+            session.scalars(select(m.RecoveryCase.id).where(m.RecoveryCase.id > other)).all() == []
+        )
 
 
 @pytest.mark.parametrize(
@@ -302,7 +300,9 @@ def test_missed_refusals(
     factory: sessionmaker[Session], case_id: int, role: str, flagged: bool, refusal: str
 ) -> None:
     with factory() as session, session.begin():
-        mention = session.get_one(m.Mention, session.get_one(m.RecoveryCase, case_id).first_mention_id)
+        mention = session.get_one(
+            m.Mention, session.get_one(m.RecoveryCase, case_id).first_mention_id
+        )
         mention.flagged = flagged
         result = feedback.report_missed(session, mention, user(session, role))
         assert not result.ok and refusal in result.error
@@ -326,4 +326,6 @@ def test_a_flag_staff_acted_on_is_confirmed_once(
     with factory() as session:
         (label,) = labels(session)
         assert (label.label, label.reason, label.was_flagged) == ("complaint", "confirmed", True)
-        assert label.note == ("answered" if how == "reply" else "closed with root cause billing error")
+        assert label.note == (
+            "answered" if how == "reply" else "closed with root cause billing error"
+        )

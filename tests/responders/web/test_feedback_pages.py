@@ -38,7 +38,12 @@ def unflagged(factory: sessionmaker[Session], **fields: Any) -> int:
     with factory() as session, session.begin():
         case = make_case(session, text=fields.pop("text", "@kettlebird lovely kettle"))
         mention = session.get_one(m.Mention, case.first_mention_id)
-        for name, value in {"flagged": False, "sentiment": 0.6, "severity": "none", **fields}.items():
+        for name, value in {
+            "flagged": False,
+            "sentiment": 0.6,
+            "severity": "none",
+            **fields,
+        }.items():
             setattr(mention, name, value)
         mention.case_id = None
         session.delete(case.events[0])
@@ -99,9 +104,7 @@ def test_a_bad_filter_is_refused_naming_its_field(
     assert page.status_code == 400 and field in page.text
 
 
-def test_mentions_are_paged_by_keyset(
-    client_for: Clients, factory: sessionmaker[Session]
-) -> None:
+def test_mentions_are_paged_by_keyset(client_for: Clients, factory: sessionmaker[Session]) -> None:
     base = utcnow() - timedelta(hours=1)
     ids = seed_cases(factory, [{"opened_at": base + timedelta(minutes=i % 3)} for i in range(55)])
     vera = client_for("vera")
@@ -121,7 +124,10 @@ def test_missed_complaint_from_the_mentions_page(
     mention_id = unflagged(factory)
     rob = client_for("rob")
     assert f'action="/mentions/{mention_id}/missed"' in rob.get("/mentions").text
-    assert post(rob, f"/mentions/{mention_id}/missed", {"back": "/mentions"}, csrf=False).status_code == 403
+    assert (
+        post(rob, f"/mentions/{mention_id}/missed", {"back": "/mentions"}, csrf=False).status_code
+        == 403
+    )
     assert client_for("vera").post(f"/mentions/{mention_id}/missed", data={}).status_code == 403
     for _ in range(2):
         done = post(rob, f"/mentions/{mention_id}/missed", {"note": "sarcasm", "back": "/mentions"})
@@ -145,16 +151,27 @@ def test_not_a_complaint_from_the_queue_and_undo_on_the_case_page(
     assert f'action="/cases/{case_id}/dismiss"' in queue and 'value="spam_or_bot"' in queue
     assert f'action="/cases/{case_id}/dismiss"' not in client_for("vera").get("/").text
     version = version_of(factory, case_id)
-    stale = post(rob, f"/cases/{case_id}/dismiss", {"version": version + 5, "reason": "not_negative"})
+    stale = post(
+        rob, f"/cases/{case_id}/dismiss", {"version": version + 5, "reason": "not_negative"}
+    )
     assert stale.status_code == 409
     bad = post(rob, f"/cases/{case_id}/dismiss", {"version": version, "reason": "meh"})
     assert bad.status_code == 400 and "reason:" in bad.text
-    done = post(rob, f"/cases/{case_id}/dismiss", {"version": version, "reason": "not_negative", "back": "/"})
+    done = post(
+        rob,
+        f"/cases/{case_id}/dismiss",
+        {"version": version, "reason": "not_negative", "back": "/"},
+    )
     assert done.status_code == 303 and done.headers["location"] == "/"
     assert f"case #{case_id} dismissed as not a complaint" in rob.get("/").text
     case_page = rob.get(f"/cases/{case_id}").text
-    assert "Dismissed: not a complaint: not negative" in case_page and 'id="undo-dismissal"' in case_page
-    undone = post(rob, f"/cases/{case_id}/undo-dismissal", {"version": version_of(factory, case_id)})
+    assert (
+        "Dismissed: not a complaint: not negative" in case_page
+        and 'id="undo-dismissal"' in case_page
+    )
+    undone = post(
+        rob, f"/cases/{case_id}/undo-dismissal", {"version": version_of(factory, case_id)}
+    )
     assert undone.status_code == 303 and undone.headers["location"] == f"/cases/{case_id}"
     assert f"case #{case_id} is open again" in rob.get(f"/cases/{case_id}").text
     with factory() as session:
@@ -170,7 +187,11 @@ def test_someone_elses_case_cannot_be_dismissed(
     rob = client_for("rob")
     assert f'action="/cases/{case_id}/dismiss"' not in rob.get("/").text
     assert 'id="feedback"' not in rob.get(f"/cases/{case_id}").text
-    refused = post(rob, f"/cases/{case_id}/dismiss", {"version": version_of(factory, case_id), "reason": "not_negative"})
+    refused = post(
+        rob,
+        f"/cases/{case_id}/dismiss",
+        {"version": version_of(factory, case_id), "reason": "not_negative"},
+    )
     assert refused.status_code == 409 and "alice is on this case" in refused.text
 
 
@@ -180,7 +201,11 @@ def test_the_report_shows_flag_precision_per_brand_and_week(
     kept, dropped = seed_cases(factory, [{}, {}])
     rob = client_for("rob")
     for case_id in (dropped,):
-        post(rob, f"/cases/{case_id}/dismiss", {"version": version_of(factory, case_id), "reason": "spam_or_bot"})
+        post(
+            rob,
+            f"/cases/{case_id}/dismiss",
+            {"version": version_of(factory, case_id), "reason": "spam_or_bot"},
+        )
     post(rob, f"/mentions/{unflagged(factory)}/missed", {})
     with factory() as session, session.begin():
         from responders.cases.feedback import confirm_flag

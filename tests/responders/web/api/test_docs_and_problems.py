@@ -25,6 +25,9 @@ def test_openapi_lists_every_endpoint_with_bearer_auth(live_server: str) -> None
         "/v1/cases/{case_id}/steps",
         "/v1/cases/{case_id}/root-cause",
         "/v1/cases/{case_id}/compensations",
+        "/v1/cases/{case_id}/dismiss",
+        "/v1/cases/{case_id}/undo-dismissal",
+        "/v1/mentions/{mention_id}/missed",
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     approve = spec["paths"]["/v1/cases/{case_id}/drafts/{draft_id}/approve"]["post"]
