@@ -1,4 +1,4 @@
-"""The flag's precision confirmed vs dismissed flags, misses, by brand and week."""
+"""The flag's precision (confirmed vs dismissed flags) and misses, by brand and week."""
 
 from __future__ import annotations
 
