@@ -37,11 +37,16 @@ class FlagWeek:
     """One brand's verdicts on the posts of one week (Monday to Sunday, UTC)."""
 
     brand: str
-    week: date  # the Monday
+    week: date  # the Monday; date.min for the brand's whole-period total
     confirmed: int = 0
     dismissed: int = 0
     missed: int = 0
     dismissed_why: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def is_total(self) -> bool:
+        """Whether this is the brand's row for the whole period rather than one week."""
+        return self.week == date.min
 
     @property
     def precision(self) -> float | None:

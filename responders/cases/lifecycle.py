@@ -333,7 +333,7 @@ def close_case(
     if brand is not None:
         writes.refresh_win_back(session, case, brand.win_back_days)
     add_event(session, case, "closed", user, step="document", note=note.strip(), outcome=outcome)
-    if case.root_cause:  # a cause found: the flag was a complaint
+    if case.root_cause and outcome not in ROOT_CAUSE_OPTIONAL:  # a cause found: a complaint
         confirm_flag(session, case, user, f"closed with root cause {case.root_cause}")
     audit(session, user, "case.close", f"case:{case.id}", outcome=outcome)
     emit(session, "case.closed", case_data(case, outcome=outcome, root_cause=case.root_cause))

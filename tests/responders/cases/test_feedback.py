@@ -308,24 +308,33 @@ def test_missed_refusals(
         assert not result.ok and refusal in result.error
 
 
-@pytest.mark.parametrize("how", ["reply", "root_cause"])
+@pytest.mark.parametrize(
+    ("reply", "outcome", "note"),
+    [
+        (True, "resolved", "answered"),
+        (False, "resolved", "closed with root cause billing error"),
+        (False, "spam", None),  # spam is no complaint, whatever the cause field says
+    ],
+)
 def test_a_flag_staff_acted_on_is_confirmed_once(
-    settings: Settings, factory: sessionmaker[Session], case_id: int, how: str
+    settings: Settings,
+    factory: sessionmaker[Session],
+    case_id: int,
+    reply: bool,
+    outcome: str,
+    note: str | None,
 ) -> None:
     with factory() as session, session.begin():
         case = session.get_one(m.RecoveryCase, case_id)
         rob = user(session, "responder")
-        if how == "reply":
+        if reply:
             mention = session.get_one(m.Mention, case.first_mention_id)
             draft = save_draft(session, case, mention, rob, "apology", "Sorry!").value
             assert draft is not None
             for _ in range(2):
                 lifecycle.on_reply_published(session, case, draft, settings.brands[0], "9", "")
         assert lifecycle.set_root_cause(session, case, rob, "billing error").ok
-        assert lifecycle.close_case(session, case, rob, "resolved").ok
+        assert lifecycle.close_case(session, case, rob, outcome).ok
     with factory() as session:
-        (label,) = labels(session)
-        assert (label.label, label.reason, label.was_flagged) == ("complaint", "confirmed", True)
-        assert label.note == (
-            "answered" if how == "reply" else "closed with root cause billing error"
-        )
+        found = [(x.label, x.reason, x.was_flagged, x.note) for x in labels(session)]
+        assert found == ([] if note is None else [("complaint", "confirmed", True, note)])
