@@ -24,7 +24,6 @@ def test_dismiss_undo_and_report_a_missed_complaint(
         quiet = make_case(session, text="@kettlebird nunca llegó mi pedido <b>otra vez</b>")
         mention = session.get_one(m.Mention, quiet.first_mention_id)
         mention.flagged, mention.sentiment, mention.lang, mention.case_id = False, 0.0, "es", None
-        session.delete(quiet.events[0])
         session.flush()
         session.delete(quiet)
         quiet_id = mention.id

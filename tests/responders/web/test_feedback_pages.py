@@ -46,7 +46,6 @@ def unflagged(factory: sessionmaker[Session], **fields: Any) -> int:
         }.items():
             setattr(mention, name, value)
         mention.case_id = None
-        session.delete(case.events[0])
         session.flush()
         session.delete(case)
         return mention.id
