@@ -582,3 +582,10 @@ class ModelVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None]
     activated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# --- the Mentions page (issue 12, staff feedback) -----------------------------------------------
+
+# Every stored mention newest first, in keyset pages (responders.cases.mention_search): without
+# it each page of an unfiltered search sorts the whole table.
+Index("ix_mentions_created_id", Mention.created_at, Mention.id)

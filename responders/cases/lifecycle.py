@@ -19,6 +19,7 @@ from monitor.storage import models as m
 from monitor.storage.upsert import insert_for
 from responders.cases.actions import add_event, flush_or_conflict
 from responders.cases.durations import human_duration
+from responders.cases.feedback import NOT_A_COMPLAINT, confirm_flag
 from responders.results import Result
 from responders.staff.access import can, check_allowed
 from responders.staff.audit import audit
@@ -105,6 +106,7 @@ def on_reply_published(
     if brand is not None:
         writes.refresh_win_back(session, case, brand.win_back_days)
     audit(session, user, "reply.sent", f"case:{case.id}", draft_id=draft.id, post_id=post_id)
+    confirm_flag(session, case, user, "answered")  # staff treated the flag as a complaint
     emit(session, "reply.published", case_data(case, draft_id=draft.id, post_id=post_id, url=url))
 
 
@@ -331,6 +333,8 @@ def close_case(
     if brand is not None:
         writes.refresh_win_back(session, case, brand.win_back_days)
     add_event(session, case, "closed", user, step="document", note=note.strip(), outcome=outcome)
+    if case.root_cause and outcome not in ROOT_CAUSE_OPTIONAL:  # a cause found: a complaint
+        confirm_flag(session, case, user, f"closed with root cause {case.root_cause}")
     audit(session, user, "case.close", f"case:{case.id}", outcome=outcome)
     emit(session, "case.closed", case_data(case, outcome=outcome, root_cause=case.root_cause))
     return flush_or_conflict(session) or Result.success(case)
@@ -348,6 +352,8 @@ def reopen_case(
         return problem
     if case.status != "closed":
         return Result.failure("this case is not closed", conflict=True)
+    if case.outcome == NOT_A_COMPLAINT:  # its labels go back with it: the case page's Undo
+        return Result.failure("this case was dismissed as not a complaint: undo that on its page")
     if not reason.strip():
         return Result.failure("say why the case is reopened")
     previous = case.outcome

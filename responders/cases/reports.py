@@ -22,6 +22,7 @@ from monitor.business_time import WorkCalendar
 from monitor.storage import models as m
 from responders.cases.lifecycle import response_minutes, sla_met, won_back
 
+NOT_COMPLAINTS = ("spam", "not_a_complaint")
 # The columns of `makegood cases export` and of the web page's CSV download.
 EXPORT_COLUMNS = (
     "id", "brand", "platform", "author", "status", "severity", "category", "opened_at",
@@ -153,7 +154,8 @@ def compute_report(
         1 for c in judged if c.first_response_at is not None and c.first_response_at <= c.sla_due_at
     )
     report.sla_hit_rate = _rate(hits, len(judged))
-    closed = [c for c in current if c.status == "closed" and c.outcome != "spam"]
+    # Spam and dismissed flags ("not a complaint") were never complaints to resolve.
+    closed = [c for c in current if c.status == "closed" and c.outcome not in NOT_COMPLAINTS]
     report.closed = len(closed)
     report.resolution_rate = _rate(sum(c.outcome == "resolved" for c in closed), len(closed))
     heard = [c for c in current if c.win_back is not None and c.later_sentiment is not None]

@@ -23,6 +23,7 @@ from responders.web import (
     routes_case,
     routes_channels,
     routes_dashboard,
+    routes_feedback,
     routes_health,
     routes_help,
     routes_incidents,
@@ -87,6 +88,7 @@ def create_app(
         routes_webhooks,
         routes_help,
         routes_ownership,
+        routes_feedback,
     )
     for module in routers:
         app.include_router(module.router)

@@ -18,6 +18,7 @@ from responders.cases.actions import (
     resend_failed,
     save_draft,
 )
+from responders.cases.feedback import NOT_A_COMPLAINT, last_dismissal
 from responders.cases.ownership import ownership
 from responders.publishers import MODE_LABELS, best_mode, reply_modes
 from responders.replies.drafting import render_measured, render_reply
@@ -77,6 +78,7 @@ def _case_page(
         "error": error,
         "staff": _staff(session),
         "later": _later_posts(request, session, case),
+        "dismissal": last_dismissal(session, case) if case.outcome == NOT_A_COMPLAINT else None,
     }
     return render(request, "case.html", context, status_code)
 

@@ -19,6 +19,7 @@ from monitor.mention import utcnow
 from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.cases import lifecycle
+from responders.cases.flag_report import load_flag_weeks
 from responders.cases.periods import parse_when
 from responders.cases.reports import (
     business_minutes,
@@ -98,6 +99,7 @@ def report_page(
         "cases": period_cases(session, brand or None, start, stop),
         "csv_since": start.date().isoformat(),
         "threshold": _threshold(settings, brand),
+        "flag_weeks": load_flag_weeks(session, brand or None, start, stop),
     }
     return render(request, "recovery/report.html", context)
 

@@ -463,6 +463,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_mentions_author", ["author_id"], unique=False)
         batch_op.create_index("ix_mentions_brand_created", ["brand", "created_at"], unique=False)
         batch_op.create_index("ix_mentions_case", ["case_id"], unique=False)
+        batch_op.create_index("ix_mentions_created_id", ["created_at", "id"], unique=False)
 
     op.create_table(
         "alert_routings",
@@ -562,6 +563,7 @@ def downgrade() -> None:
     op.drop_table("mention_labels")
     op.drop_table("alert_routings")
     with op.batch_alter_table("mentions", schema=None) as batch_op:
+        batch_op.drop_index("ix_mentions_created_id")
         batch_op.drop_index("ix_mentions_case")
         batch_op.drop_index("ix_mentions_brand_created")
         batch_op.drop_index("ix_mentions_author")

@@ -6,7 +6,14 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.settings import Settings
-from responders.web.api import docs, problems, routes_case_state, routes_read, routes_write
+from responders.web.api import (
+    docs,
+    problems,
+    routes_case_state,
+    routes_feedback,
+    routes_read,
+    routes_write,
+)
 from responders.web.api.ratelimit import RateLimiter
 
 DESCRIPTION = """\
@@ -38,4 +45,5 @@ def create_api(settings: Settings, factory: sessionmaker[Session]) -> FastAPI:
     api.include_router(routes_read.router)
     api.include_router(routes_write.router)
     api.include_router(routes_case_state.router)
+    api.include_router(routes_feedback.router)
     return api

@@ -367,3 +367,41 @@ class ReopenIn(BaseModel):
 
     version: int = Version
     reason: str = Field(min_length=1, max_length=2000)
+
+
+# --- staff feedback on the flag (issue 12) ------------------------------------------------------
+
+
+class DismissIn(BaseModel):
+    """ "Not a complaint": close the case without a root cause, with a reason (reversible)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Version
+    reason: Literal["not_negative", "not_about_us", "spam_or_bot", "handled_elsewhere"]
+    note: str = Field("", max_length=2000)
+
+
+class UndoDismissalIn(BaseModel):
+    """Undo "not a complaint": the case reopens, or the author's open case carries on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Version
+    note: str = Field("", max_length=2000)
+
+
+class MissedIn(BaseModel):
+    """ "Missed complaint" on an unflagged mention."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=2000)
+
+
+class MissedOut(BaseModel):
+    """The case that now holds the mention, its label, and whether this call made them."""
+
+    case_id: int
+    label_id: int
+    created: bool

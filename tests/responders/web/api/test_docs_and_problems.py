@@ -29,6 +29,9 @@ def test_openapi_lists_every_endpoint_with_bearer_auth(live_server: str) -> None
         "/v1/cases/{case_id}/take-over",
         "/v1/cases/{case_id}/close",
         "/v1/cases/{case_id}/reopen",
+        "/v1/cases/{case_id}/dismiss",
+        "/v1/cases/{case_id}/undo-dismissal",
+        "/v1/mentions/{mention_id}/missed",
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     approve = spec["paths"]["/v1/cases/{case_id}/drafts/{draft_id}/approve"]["post"]
