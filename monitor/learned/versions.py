@@ -145,6 +145,53 @@ def list_versions(session: Session, brand: str | None = None) -> list[m.ModelVer
     return list(session.scalars(query))
 
 
+@dataclass(frozen=True)
+class Summary:
+    """One version's figures as staff read them (F1s on the held-back slice, None if unknown)."""
+
+    id: int
+    brand: str
+    version: int
+    status: str
+    labels_used: int
+    held_back_rows: int
+    macro_f1: float | None
+    complaint_f1: float | None
+    baseline: str
+    baseline_macro_f1: float | None
+    baseline_complaint_f1: float | None
+    created_at: datetime | None
+    note: str
+
+
+def _number_or_none(data: object, key: str) -> float | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def summarize(version: m.ModelVersion) -> Summary:
+    """The figures of a version, read defensively from its JSON columns."""
+    metrics = version.metrics if isinstance(version.metrics, dict) else {}
+    held = metrics.get("held_back", {})
+    base = version.baseline_metrics if isinstance(version.baseline_metrics, dict) else {}
+    rows = metrics.get("held_back_rows", 0)
+    return Summary(
+        id=version.id,
+        brand=version.brand,
+        version=version.version,
+        status=version.status,
+        labels_used=version.labels_used,
+        held_back_rows=int(rows) if isinstance(rows, int) else 0,
+        macro_f1=_number_or_none(held, "macro_f1"),
+        complaint_f1=_number_or_none(held, "complaint_f1"),
+        baseline=str(base.get("name", "")),
+        baseline_macro_f1=_number_or_none(base, "macro_f1"),
+        baseline_complaint_f1=_number_or_none(base, "complaint_f1"),
+        created_at=version.created_at,
+        note=version.note,
+    )
+
+
 def activate(
     session: Session, version_id: int, user_id: int | None, now: datetime
 ) -> tuple[m.ModelVersion | None, str]:
@@ -173,6 +220,7 @@ __all__ = [
     "STATUSES",
     "LabelState",
     "Labeled",
+    "Summary",
     "activate",
     "active_key",
     "active_version",
@@ -183,4 +231,5 @@ __all__ = [
     "list_versions",
     "next_number",
     "state_of",
+    "summarize",
 ]

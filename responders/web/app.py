@@ -26,6 +26,7 @@ from responders.web import (
     routes_health,
     routes_help,
     routes_incidents,
+    routes_models,
     routes_ownership,
     routes_queue,
     routes_recovery,
@@ -87,6 +88,7 @@ def create_app(
         routes_webhooks,
         routes_help,
         routes_ownership,
+        routes_models,
     )
     for module in routers:
         app.include_router(module.router)
