@@ -419,12 +419,14 @@ class LearningSettings(_Strict):
     """When each brand's learned flag model is retrained from staff labels, and how it is judged."""
 
     retrain_after_labels: int = Field(
-        50, ge=1, description="Retrain a brand once this many new labels arrived since its last version."
+        50,
+        ge=1,
+        description="Retrain a brand once this many new labels arrived since its last version.",
     )
     retrain_every_hours: float = Field(
         24,
         gt=0,
-        description="Also retrain when the last version is this old and any label changed (nightly).",
+        description="Also retrain when the last version is this old and any label changed.",
     )
     min_labels: int = Field(
         40, ge=10, description="No model is trained for a brand with fewer labels than this."

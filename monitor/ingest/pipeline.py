@@ -266,7 +266,9 @@ class Pipeline:
         }
         if brand.learned != "off":
             texts = {k: x.text for k, x in fresh.items()}
-            scores = self.learned.rejudge(session, brand.name, brand.learned, handles, texts, scores)
+            scores = self.learned.rejudge(
+                session, brand.name, brand.learned, handles, texts, scores
+            )
         authors = writes.upsert_authors(session, fresh.values())
         inserted = writes.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
         report.new += len(inserted)

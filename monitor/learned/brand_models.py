@@ -30,7 +30,9 @@ K = TypeVar("K")
 DEFAULT_NAME = "default"
 
 
-def rejudge(model: LearnedModel, name: str, text: str, score: Score, handles: tuple[str, ...]) -> Score:
+def rejudge(
+    model: LearnedModel, name: str, text: str, score: Score, handles: tuple[str, ...]
+) -> Score:
     """The rules' Score with the model's flag and reasons (naming the model and its terms)."""
     judged = judge_with_model(model, text, score, handles)
     severity = score.severity

@@ -1,4 +1,4 @@
-"""Judging a model on held-back labels: the time-ordered split, the figures, the keep-or-reject rule.
+"""Judging a model on held-back labels: the time-ordered split, figures, the keep-or-reject rule.
 
 Pure functions over lists of 0/1 labels; no database, no scikit-learn.
 """

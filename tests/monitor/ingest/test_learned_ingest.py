@@ -27,10 +27,17 @@ def page(first: int, n: int = 4) -> PollResult:
     posts = [fault_post(i) if i % 2 == 0 else fine_post(i) for i in range(first, first + n)]
     return PollResult(
         [
-            Mention("x", f"p{first + i}", t, f"a{first + i}", f"a{first + i}",
-                    created_at=NOW - timedelta(minutes=5), lang="en")
+            Mention(
+                "x",
+                f"p{first + i}",
+                t,
+                f"a{first + i}",
+                f"a{first + i}",
+                created_at=NOW - timedelta(minutes=5),
+                lang="en",
+            )
             for i, t in enumerate(posts)
-        ],  # fmt: skip
+        ],
         {},
     )
 
@@ -106,7 +113,9 @@ def test_the_model_is_loaded_once_per_version_and_a_rollback_applies_on_the_next
     with factory() as session, session.begin():
         activate(session, first, None, NOW)  # roll back
     p.store_page(brand, KEY, page(200))
-    assert stored(factory)["p200"][0] and "learned model: Kettlebird v1" in stored(factory)["p200"][1]
+    assert (
+        stored(factory)["p200"][0] and "learned model: Kettlebird v1" in stored(factory)["p200"][1]
+    )
 
 
 @pytest.mark.parametrize("mode", ["default", "brand"])

@@ -35,7 +35,9 @@ def fine_post(i: int) -> str:
     return f"my kettlebird {DEVICES[i % len(DEVICES)]} {FINE[i % len(FINE)]}, order {1000 + i}"
 
 
-def jargon_rows(n: int, code: str = "blinks amber code e4", first: int = 0) -> list[tuple[str, int]]:
+def jargon_rows(
+    n: int, code: str = "blinks amber code e4", first: int = 0
+) -> list[tuple[str, int]]:
     """`n` labeled posts, complaints and not alternating, numbered from `first`."""
     return [
         (fault_post(i, code), 1) if i % 2 == 0 else (fine_post(i), 0)

@@ -1,4 +1,4 @@
-"""The retraining job: a better model is kept, a worse one stored as rejected, runs are idempotent."""
+"""The retraining job: a better model is kept, a worse one rejected, running twice is a no-op."""
 
 from __future__ import annotations
 

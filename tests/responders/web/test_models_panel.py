@@ -52,7 +52,11 @@ def test_the_dashboard_lists_each_brand_s_versions_with_their_figures(
     ids = add_versions(factory)
     html = client_for("vera").get("/dashboard").text
     assert 'id="models"' in html and 'learned = "off"' in html
-    assert f'id="model-{ids["active"]}"' in html and "0.812" in html and "default: 0.500 / 0.250" in html
+    assert (
+        f'id="model-{ids["active"]}"' in html
+        and "0.812" in html
+        and "default: 0.500 / 0.250" in html
+    )
     assert "<b>v1</b>" not in html and "&lt;b&gt;v1&lt;/b&gt;" in html  # the note is escaped
     assert "/activate" not in html  # a viewer sees no action
 
@@ -78,7 +82,9 @@ def test_an_admin_rolls_back_to_an_earlier_version_and_it_is_audited(
     assert response.status_code == 303 and response.headers["location"] == "/dashboard#models"
     assert statuses(factory) == ["active", "retired", "rejected"]
     with factory() as session:
-        entry = session.scalars(select(m.AuditEntry).where(m.AuditEntry.action == "model.activate")).one()
+        entry = session.scalars(
+            select(m.AuditEntry).where(m.AuditEntry.action == "model.activate")
+        ).one()
     assert (entry.actor, entry.target) == ("ada", "model:Kettlebird:v1")
     assert entry.detail["previous_version"] == 2 and entry.detail["status_before"] == "retired"
     assert "Kettlebird v1 is now the active model" in client.get("/dashboard").text
