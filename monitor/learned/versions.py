@@ -160,6 +160,8 @@ class Summary:
     baseline: str
     baseline_macro_f1: float | None
     baseline_complaint_f1: float | None
+    rules_macro_f1: float | None
+    rules_complaint_f1: float | None
     created_at: datetime | None
     note: str
 
@@ -187,6 +189,8 @@ def summarize(version: m.ModelVersion) -> Summary:
         baseline=str(base.get("name", "")),
         baseline_macro_f1=_number_or_none(base, "macro_f1"),
         baseline_complaint_f1=_number_or_none(base, "complaint_f1"),
+        rules_macro_f1=_number_or_none(metrics.get("rules"), "macro_f1"),
+        rules_complaint_f1=_number_or_none(metrics.get("rules"), "complaint_f1"),
         created_at=version.created_at,
         note=version.note,
     )

@@ -29,7 +29,11 @@ def add_versions(factory: sessionmaker[Session]) -> dict[str, int]:
                 status=status,
                 model={},
                 labels_used=40 * number,
-                metrics={"held_back": FIGURES, "held_back_rows": 8 * number},
+                metrics={
+                    "held_back": FIGURES,
+                    "held_back_rows": 8 * number,
+                    "rules": {"macro_f1": 0.6, "complaint_f1": 0.45},
+                },
                 baseline_metrics={"name": "default", "macro_f1": 0.5, "complaint_f1": 0.25},
                 note=f"<b>v{number}</b>",
                 created_at=now - timedelta(days=3 - number),
@@ -57,6 +61,7 @@ def test_the_dashboard_lists_each_brand_s_versions_with_their_figures(
         and "0.812" in html
         and "default: 0.500 / 0.250" in html
     )
+    assert "0.600 / 0.450" in html  # the rules on the same held-back posts
     assert "<b>v1</b>" not in html and "&lt;b&gt;v1&lt;/b&gt;" in html  # the note is escaped
     assert "/activate" not in html  # a viewer sees no action
 
