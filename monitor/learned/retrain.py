@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor import leases
@@ -105,8 +106,8 @@ def _retrain(
         reason = why_due(changes, last.created_at if last else None, now, learning)
         if not reason and not (force and changes > 0):
             return Outcome(brand.name, "not_due", detail=f"{changes} labels changed")
-        labels = brand_labels(session, brand.name)
         seen = label_state(session, brand.name)
+        labels = brand_labels(session, brand.name, through_id=seen.through_id)
         current = BrandModels().model_for(session, brand.name, "brand")
     if len(labels) < learning.min_labels:
         return Outcome(brand.name, "too_few", detail=f"{len(labels)} of {learning.min_labels}")
@@ -129,9 +130,11 @@ def _retrain(
     with factory() as session, session.begin():
         number = next_number(session, brand.name)
         if kept:
-            for old in session.query(m.ModelVersion).filter_by(brand=brand.name, status="active"):
-                old.status = "retired"
-            session.flush()
+            session.execute(
+                update(m.ModelVersion)
+                .where(m.ModelVersion.brand == brand.name, m.ModelVersion.status == "active")
+                .values(status="retired")
+            )
         verb = ">=" if kept else "<"
         session.add(
             m.ModelVersion(

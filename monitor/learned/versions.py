@@ -38,9 +38,13 @@ class LabelState:
     revoked: int  # how many of the brand's labels were revoked then
 
 
-def brand_labels(session: Session, brand: str) -> list[Labeled]:
-    """The brand's standing labels, one per mention (its latest unrevoked), oldest first."""
-    rows = session.execute(
+def brand_labels(session: Session, brand: str, through_id: int | None = None) -> list[Labeled]:
+    """The brand's standing labels, one per mention (its latest unrevoked), oldest first.
+
+    With `through_id`, only labels up to that id: what a version records having seen is then
+    exactly what it was trained on, even while staff keep labelling.
+    """
+    query = (
         select(
             m.MentionLabel.id,
             m.MentionLabel.mention_id,
@@ -52,7 +56,10 @@ def brand_labels(session: Session, brand: str) -> list[Labeled]:
         .join(m.Mention, m.Mention.id == m.MentionLabel.mention_id)
         .where(m.MentionLabel.brand == brand, m.MentionLabel.revoked_at.is_(None))
         .order_by(m.MentionLabel.created_at, m.MentionLabel.id)
-    ).all()
+    )
+    if through_id is not None:
+        query = query.where(m.MentionLabel.id <= through_id)
+    rows = session.execute(query).all()
     latest: dict[int, Labeled] = {}
     for label_id, mention_id, created, label, text, lang in rows:
         if label not in m.LABEL_VALUES:
