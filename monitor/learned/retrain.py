@@ -50,7 +50,7 @@ class Outcome:
     """What one retraining run did for one brand."""
 
     brand: str
-    status: str  # kept, rejected, not_due, too_few, one_class, busy
+    status: str  # kept, rejected, not_due, too_few, one_class, busy, bad_setting
     version: int | None = None
     detail: str = ""
 
@@ -115,6 +115,11 @@ def _retrain(
     for part, rows in (("training", train), ("held-back", held)):
         if len({r.label for r in rows}) < 2:
             return Outcome(brand.name, "one_class", detail=f"the {part} labels are all one kind")
+    extra = Path(learning.default_data_dir) / "vader_groundtruth"
+    if learning.default_data_dir and not extra.is_dir():
+        detail = f"learning.default_data_dir: {extra} is not a folder; nothing was trained"
+        log.error("brand %s: %s", brand.name, detail)
+        return Outcome(brand.name, "bad_setting", detail=detail)
     handles = tuple(brand.handles)
     model = _fit(train, handles, learning, brand.name)
     truth = [r.label for r in held]

@@ -71,7 +71,9 @@ def activate_cmd(
 
 @models_app.command("retrain")
 def retrain_cmd(
-    force: bool = typer.Option(False, "--force", help="train even when not yet due"),
+    force: bool = typer.Option(
+        False, "--force", help="train when any label changed, even fewer than retrain_after_labels"
+    ),
     config: Path | None = ConfigOption,
 ) -> None:
     """Run the worker's retraining job now for every brand with learned = "brand"."""

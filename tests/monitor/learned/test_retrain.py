@@ -176,3 +176,29 @@ def test_only_brands_opted_in_to_their_own_model_are_retrained(
         assert retrain_all(lifecycle_settings(db_url, tmp_path, learned=mode), factory, "w1") == []
     outcomes = retrain_all(lifecycle_settings(db_url, tmp_path), factory, "w1")
     assert [(o.brand, o.status) for o in outcomes] == [("Kettlebird", "kept")]
+
+
+def test_the_default_data_is_trained_on_when_configured(
+    db_url: str, tmp_path: Path, factory: sessionmaker[Session]
+) -> None:
+    folder = tmp_path / "shared" / "vader_groundtruth"
+    folder.mkdir(parents=True)
+    rated = ["1\t-2.5\tthis is awful and broken", "2\t2.0\tlovely morning", "3\tx\tbad row"]
+    for name in ("tweets_GroundTruth.txt", "amazonReviewSnippets_GroundTruth.txt"):
+        (folder / name).write_text("\n".join(rated) + "\n", encoding="utf-8")
+    settings = lifecycle_settings(db_url, tmp_path, default_data_dir=str(tmp_path / "shared"))
+    add_labels(factory, jargon_rows(60))
+    assert run(settings, factory).status == "kept"
+    with factory() as session:
+        training = list_versions(session, "Kettlebird")[0].model["training"]
+    assert (training["brand_labels"], training["default_rows"]) == (48, 4)
+
+
+def test_a_default_data_folder_that_is_not_there_is_reported_not_raised(
+    db_url: str, tmp_path: Path, factory: sessionmaker[Session]
+) -> None:
+    settings = lifecycle_settings(db_url, tmp_path, default_data_dir=str(tmp_path / "nowhere"))
+    add_labels(factory, jargon_rows(60))
+    outcome = run(settings, factory)
+    assert outcome.status == "bad_setting" and "nowhere/vader_groundtruth" in outcome.detail
+    assert versions(factory) == []
