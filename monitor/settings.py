@@ -296,6 +296,9 @@ class WorkerSettings(_Strict):
     max_pages_per_run: int = Field(
         10, ge=1, description="A poll job reads at most this many pages a run."
     )
+    retrain_interval_seconds: int = Field(
+        900, ge=1, description="How often the worker checks whether a brand's model is due."
+    )
 
 
 class HealthSettings(_Strict):
@@ -423,6 +426,37 @@ class ChannelSettings(BaseModel):
         return dict(self.model_extra or {})
 
 
+class LearningSettings(_Strict):
+    """When each brand's learned flag model is retrained from staff labels, and how it is judged."""
+
+    retrain_after_labels: int = Field(
+        50,
+        ge=1,
+        description="Retrain a brand once this many new labels arrived since its last version.",
+    )
+    retrain_every_hours: float = Field(
+        24,
+        gt=0,
+        description="Also retrain when the last version is this old and any label changed.",
+    )
+    min_labels: int = Field(
+        40, ge=10, description="No model is trained for a brand with fewer labels than this."
+    )
+    holdout_share: float = Field(
+        0.2,
+        ge=0.05,
+        le=0.5,
+        description="The latest share of a brand's labels held back to judge a new model on.",
+    )
+    default_data_dir: str = Field(
+        "",
+        description=(
+            "A folder with VADER's ground-truth sets (vader_groundtruth/) added to every brand's "
+            "training rows, never to the held-back slice; empty: the brand's labels only."
+        ),
+    )
+
+
 class BrandSettings(_Strict):
     """A brand we listen for, and how its cases are handled."""
 
@@ -471,6 +505,14 @@ class BrandSettings(_Strict):
         lt=1,
         description="Share of the SLA after which an unanswered case raises an sla_warning alert.",
     )
+    learned: Literal["off", "default", "brand"] = Field(
+        "off",
+        description=(
+            "The learned flag on top of the rules: 'off' (the rules alone), 'default' (the "
+            "shipped model), 'brand' (the brand's active model retrained from staff labels; the "
+            "shipped one until a first version is kept)."
+        ),
+    )
     channels: list[ChannelSettings] = Field([], description="Where the brand is listened for.")
 
     @model_validator(mode="after")
@@ -498,6 +540,9 @@ class Settings(_Strict):
     sla: SlaSettings = Field(SlaSettings(), description="Minutes to first response.")
     health: HealthSettings = Field(HealthSettings(), description="/healthz, /readyz and /metrics.")
     webhooks: WebhookSettings = Field(WebhookSettings(), description="Outgoing webhooks.")
+    learning: LearningSettings = Field(
+        LearningSettings(), description="Retraining each brand's learned flag model."
+    )
     brands: list[BrandSettings] = Field(min_length=1, description="The brands listened for.")
 
     @property

@@ -27,6 +27,7 @@ from monitor.health import (
 )
 from monitor.ingest import case_writes, normalize, routing, writes
 from monitor.ingest.gaps import record_gaps
+from monitor.learned.brand_models import BrandModels
 from monitor.matching import BrandMatcher, BrandRule, compile_brand
 from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.retry import clamp_wait
@@ -95,6 +96,8 @@ class Pipeline:
         # Posts older than this are stored and scored but open no case and raise no alert.
         self.no_cases_older_than = no_cases_older_than
         self._matchers = {b.name: brand_matcher(b) for b in settings.brands}
+        # The learned flag per brand (its `learned` setting), each model parsed once.
+        self.learned = BrandModels()
 
     def poll_channel(
         self, brand: BrandSettings, channel: ChannelSettings, source: Source, force: bool = False
@@ -261,6 +264,11 @@ class Pipeline:
             k: score_mention(x, brand_handles=handles, now=now, lang=x.lang)
             for k, x in fresh.items()
         }
+        if brand.learned != "off":
+            texts = {k: x.text for k, x in fresh.items()}
+            scores = self.learned.rejudge(
+                session, brand.name, brand.learned, handles, texts, scores
+            )
         authors = writes.upsert_authors(session, fresh.values())
         inserted = writes.insert_mentions(session, brand.name, key, fresh, scores, authors, now)
         report.new += len(inserted)

@@ -62,6 +62,7 @@ COMMANDS = {
     "init": "responders.cli.init_cmd",
     "migrate": "responders.cli.migrate_cmd",
     "train": "responders.cli.train_cmd",
+    "models": "responders.cli.models_cmd",
 }
 
 

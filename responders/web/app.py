@@ -27,6 +27,7 @@ from responders.web import (
     routes_health,
     routes_help,
     routes_incidents,
+    routes_models,
     routes_ownership,
     routes_queue,
     routes_recovery,
@@ -89,6 +90,7 @@ def create_app(
         routes_help,
         routes_ownership,
         routes_feedback,
+        routes_models,
     )
     for module in routers:
         app.include_router(module.router)

@@ -55,6 +55,7 @@ FIXED_JOBS: tuple[tuple[str, str, str], ...] = (
     ("refresh", "monitor.jobs.refresh:refresh_job", "refresh_interval_seconds"),
     ("follow_ups", "responders.worker.jobs:follow_ups_job", "follow_up_interval_seconds"),
     ("digest", "responders.worker.jobs:digest_job", "digest_check_seconds"),
+    ("retrain", "monitor.jobs.retrain:retrain_job", "retrain_interval_seconds"),
 )
 
 
