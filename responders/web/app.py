@@ -26,8 +26,10 @@ from responders.web import (
     routes_health,
     routes_help,
     routes_incidents,
+    routes_bulk,
     routes_ownership,
     routes_queue,
+    routes_queue_live,
     routes_recovery,
     routes_webhooks,
 )
@@ -87,6 +89,8 @@ def create_app(
         routes_webhooks,
         routes_help,
         routes_ownership,
+        routes_queue_live,
+        routes_bulk,
     )
     for module in routers:
         app.include_router(module.router)
