@@ -31,7 +31,9 @@ def _chosen(
     if chosen is None:
         return f"action: {action[:40]!r} is not one of {', '.join(bulk.ACTIONS)}"
     if not can(user, chosen.role):
-        return f"your role ({user.role}) may not {chosen.label.lower()} cases; it needs {chosen.role}"
+        return (
+            f"your role ({user.role}) may not {chosen.label.lower()} cases; it needs {chosen.role}"
+        )
     selection = bulk.parse_selection(cases)
     if selection.value is None:
         return selection.error
