@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Callable
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
