@@ -68,7 +68,7 @@ class QueueFilter:
     status: str = "active"
     assignee: str = ""  # "", "none", or a user id
     search: str = ""  # words in any of the case's mentions or its author's handle, from `q`
-    lang: str = ""  # the language code of the case's first mention ("und": undetermined)
+    lang: str = ""  # the case's language (its first mention's) code, "und" when undetermined
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> QueueFilter:
@@ -148,6 +148,7 @@ CASE_COLUMNS = (
     m.RecoveryCase.first_mention_id,
     m.RecoveryCase.assignee_id,
     m.RecoveryCase.version,
+    m.RecoveryCase.lang,
 )
 # What the page shows of the case's first mention (joined by its primary key), after the case.
 MENTION_COLUMNS = (
@@ -155,7 +156,6 @@ MENTION_COLUMNS = (
     m.Mention.author_handle,
     m.Mention.url,
     m.Mention.author_followers,
-    m.Mention.lang,
 )
 
 
@@ -180,6 +180,7 @@ class CaseRow:
     first_mention_id: int | None
     assignee_id: int | None
     version: int
+    lang: str  # the first mention's language ("" when it was never detected)
 
     @property
     def status_label(self) -> str:
@@ -207,7 +208,6 @@ class QueueRow:
     overdue: bool  # past the SLA with no first response yet
     due_at: datetime | None = None  # the SLA's due instant (working hours already counted in)
     business: bool = False  # the brand has working hours: `waiting` counts only those
-    lang: str = ""  # the first mention's language code ("" before detection ran)
 
     @classmethod
     def build(
@@ -220,7 +220,6 @@ class QueueRow:
         assignee: str,
         now: datetime,
         calendar: WorkCalendar | None = None,
-        lang: str = "",
     ) -> QueueRow:
         """A row with its clock read at `now` (in the brand's working time, if it has hours)."""
         due = case.sla_due_at
@@ -236,7 +235,6 @@ class QueueRow:
             overdue=bool(due and case.first_response_at is None and due < now),
             due_at=due,
             business=calendar is not None,
-            lang=lang,
         )
 
 
@@ -297,9 +295,8 @@ def bind_params(flt: QueueFilter) -> dict[str, Any]:
     return params
 
 
-# Their own aliases: the page query already joins the first mention, which these must not reuse.
+# Its own alias: the page query already joins the first mention, which the search must not reuse.
 _SEARCHED = aliased(m.Mention)
-_FIRST = aliased(m.Mention)
 
 
 def filtered(query: Select[Any], shape: Shape) -> Select[Any]:
@@ -327,9 +324,8 @@ def filtered(query: Select[Any], shape: Shape) -> Select[Any]:
             func.lower(_SEARCHED.author_handle).like(pattern, escape=LIKE_ESCAPE),
         )
         query = query.where(exists().where(_SEARCHED.case_id == rc.id, said).correlate(rc))
-    if lang:  # one primary-key probe per case, like the page's own join
-        first = and_(_FIRST.id == rc.first_mention_id, _FIRST.lang == bindparam("lang"))
-        query = query.where(exists().where(first).correlate(rc))
+    if lang:  # the active cases' own index (ix_recovery_cases_active_lang)
+        query = query.where(rc.lang == bindparam("lang"))
     return query
 
 
@@ -390,12 +386,12 @@ def queue_page(
             break
     width = len(CASE_COLUMNS)
     for row in fetched[:limit]:
-        body, handle, url, followers, lang, assignee = row[width:]
+        body, handle, url, followers, assignee = row[width:]
         case = CaseRow(*row[:width])
         if case.brand not in calendars:
             calendars[case.brand] = calendar_for(case.brand) if calendar_for else None
         texts = (body or "", handle or "", url or "", followers or 0, assignee or "")
-        page.rows.append(QueueRow.build(case, *texts, now, calendars[case.brand], lang or ""))
+        page.rows.append(QueueRow.build(case, *texts, now, calendars[case.brand]))
     page.complete = after is None and len(fetched) <= limit
     if len(fetched) > limit:
         last = page.rows[-1].case
@@ -412,7 +408,7 @@ def _count_statement(shape: Shape) -> Select[Any]:
     inner = filtered(select(rc.id), shape)
     if shape[5]:  # a severity
         inner = inner.where(rc.severity_rank == bindparam("rank"))
-    if shape[0] == "active":
+    if shape[0] == "active" and not shape[7]:  # a language has its own index: let it be used
         # Ordering like the queue steers the planner to the partial index, whose trailing
         # columns cover every filter: the count never touches the table.
         inner = inner.order_by(rc.severity_rank, rc.opened_at, rc.id)

@@ -1,4 +1,4 @@
-"""In chromium: the queue live (new cases counted, claims shown in place), by keyboard and in bulk."""
+"""In chromium: the queue live (new cases counted, claims in place), by keyboard, in bulk."""
 
 from __future__ import annotations
 

@@ -78,11 +78,7 @@ def test_the_show_link_marks_the_cases_that_arrived(
 
 def language_case(factory: sessionmaker[Session], text: str, lang: str, handle: str) -> int:
     with factory() as session, session.begin():
-        case = make_case(session, text=text, handle=handle)
-        mention = session.get(m.Mention, case.first_mention_id)
-        assert mention is not None
-        mention.lang = lang
-        return case.id
+        return make_case(session, text=text, handle=handle, lang=lang).id
 
 
 @pytest.mark.parametrize(
