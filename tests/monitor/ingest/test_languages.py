@@ -47,7 +47,8 @@ def test_a_case_keeps_its_first_mentions_language_for_the_queue(
     path.write_text("".join(json.dumps({"platform": "x", **p}) + "\n" for p in POSTS), "utf-8")
     brand = settings.brands[0]
     source = ReplaySource("t", path)
-    assert not Pipeline(settings, factory).poll_channel(brand, brand.channels[0], source, True).error
+    report = Pipeline(settings, factory).poll_channel(brand, brand.channels[0], source, True)
+    assert not report.error
     with factory() as session:
         cases = session.execute(
             select(m.Mention.external_id, m.RecoveryCase.lang).join(
