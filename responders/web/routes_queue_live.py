@@ -36,8 +36,9 @@ def queue_live_state(
     params = dict(request.query_params)
     flt = q.QueueFilter.from_params(params)
     since_raw = params.get("since", "")
-    since = int(since_raw) if is_row_id(since_raw) else 0
-    new = queue_live.count_new(session, flt, since) if since else 0
+    # "0": the page was drawn on an empty table, so every case is new to it.
+    since = int(since_raw) if since_raw == "0" or is_row_id(since_raw) else None
+    new = queue_live.count_new(session, flt, since) if since is not None else 0
     states = queue_live.row_states(session, parse_ids(params.get("ids", "")))
     payload = {
         "new": min(new, q.COUNT_CAP),

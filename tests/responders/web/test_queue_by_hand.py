@@ -56,7 +56,7 @@ def test_the_poll_counts_new_cases_under_the_filter_and_answers_304_when_nothing
 
 @pytest.mark.parametrize(
     "query",
-    ["ids=1,x,,-3,99999999999", "since=abc", "since=0&status=bogus&lang=xx1"],
+    ["ids=1,x,,-3,99999999999", "since=abc", "since=-1", "since=5&status=bogus&lang=xx1"],
 )
 def test_the_poll_ignores_values_it_cannot_use(
     client_for: Callable[[str], TestClient], query: str
@@ -64,6 +64,16 @@ def test_the_poll_ignores_values_it_cannot_use(
     response = client_for("vera").get(f"/queue/live?{query}")
     assert response.status_code == 200
     assert response.json() == {"new": 0, "more": False, "rows": []}
+
+
+def test_a_page_drawn_on_an_empty_queue_counts_every_case_that_arrives(
+    factory: sessionmaker[Session], client_for: Callable[[str], TestClient]
+) -> None:
+    vera = client_for("vera")
+    url = live_url(vera.get("/").text)
+    assert url.endswith("since=0")
+    seed_cases(factory, [{}, {}])
+    assert vera.get(url).json()["new"] == 2
 
 
 def test_the_show_link_marks_the_cases_that_arrived(
