@@ -117,6 +117,7 @@ def insert_new_cases(
                     calendar, opened_at, timedelta(minutes=sla.minutes_for(opener.score.severity))
                 ),
                 "complaint_sentiment": opener.score.sentiment,
+                "lang": opener.score.lang,  # the queue's language column and filter
             }
         )
     if not rows:

@@ -231,6 +231,17 @@ class RecoveryCase(Base):
             postgresql_where=text("status IN ('open', 'awaiting_approval')"),
         ),
         Index("ix_recovery_cases_brand_status", "brand", "status"),
+        # The queue's language filter (issue 12/13): a rare language is an index range, not a
+        # probe of every active case's first mention.
+        Index(
+            "ix_recovery_cases_active_lang",
+            "lang",
+            "severity_rank",
+            "opened_at",
+            "id",
+            sqlite_where=text("status IN ('open', 'awaiting_approval')"),
+            postgresql_where=text("status IN ('open', 'awaiting_approval')"),
+        ),
         # The case page lists the author's other cases (closed ones too).
         Index("ix_recovery_cases_author", "author_id"),
     )
@@ -258,6 +269,9 @@ class RecoveryCase(Base):
     win_back: Mapped[float | None] = mapped_column(Float)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The first mention's language (mentions.lang), copied when the case opens so the queue
+    # filters on it like on platform or category; "" for a case opened before detection ran.
+    lang: Mapped[str] = mapped_column(String(16), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     events: Mapped[list[CaseEvent]] = relationship(

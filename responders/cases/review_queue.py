@@ -52,6 +52,11 @@ def is_row_id(value: str) -> bool:
     )
 
 
+def is_lang_code(value: str) -> bool:
+    """Whether a query value is a language code as mentions.lang stores it ("en", "und")."""
+    return 2 <= len(value) <= 3 and value.isascii() and value.isalpha() and value.islower()
+
+
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
     """What the queue shows; empty strings mean "any"."""
@@ -62,7 +67,8 @@ class QueueFilter:
     category: str = ""
     status: str = "active"
     assignee: str = ""  # "", "none", or a user id
-    search: str = ""  # words in any of the case's mentions (case-insensitive), from `q`
+    search: str = ""  # words in any of the case's mentions or its author's handle, from `q`
+    lang: str = ""  # the case's language (its first mention's) code, "und" when undetermined
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> QueueFilter:
@@ -78,6 +84,7 @@ class QueueFilter:
             status=status if status in STATUS_CHOICES else "active",
             assignee=assignee if assignee == "none" or is_row_id(assignee) else "",
             search=" ".join(params.get("q", "").split())[:200],
+            lang=lang if is_lang_code(lang := params.get("lang", "")) else "",
         )
 
     def params(self) -> dict[str, str]:
@@ -90,6 +97,7 @@ class QueueFilter:
             "status": "" if self.status == "active" else self.status,
             "assignee": self.assignee,
             "q": self.search,
+            "lang": self.lang,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -140,6 +148,14 @@ CASE_COLUMNS = (
     m.RecoveryCase.first_mention_id,
     m.RecoveryCase.assignee_id,
     m.RecoveryCase.version,
+    m.RecoveryCase.lang,
+)
+# What the page shows of the case's first mention (joined by its primary key), after the case.
+MENTION_COLUMNS = (
+    m.Mention.text,
+    m.Mention.author_handle,
+    m.Mention.url,
+    m.Mention.author_followers,
 )
 
 
@@ -164,6 +180,7 @@ class CaseRow:
     first_mention_id: int | None
     assignee_id: int | None
     version: int
+    lang: str  # the first mention's language ("" when it was never detected)
 
     @property
     def status_label(self) -> str:
@@ -233,7 +250,7 @@ class QueuePage:
 # A filter's shape: which conditions it has (not their values). Each shape's statements are
 # built once with bound parameters: building a select() and its cache key costs ~0.3 ms a
 # query, about what SQLite takes to run it.
-Shape = tuple[str, bool, bool, bool, str, bool, bool]
+Shape = tuple[str, bool, bool, bool, str, bool, bool, bool]
 LIKE_ESCAPE = "\\"
 
 
@@ -243,7 +260,8 @@ def like_pattern(words: str) -> str:
     return f"%{escaped}%"
 
 
-def _shape(flt: QueueFilter) -> Shape:
+def shape_of(flt: QueueFilter) -> Shape:
+    """Which conditions a filter has (not their values): the key its statements are cached by."""
     status = flt.status if flt.status in ("active", "all") else "one"
     assignee = "" if not flt.assignee else ("none" if flt.assignee == "none" else "one")
     return (
@@ -254,10 +272,12 @@ def _shape(flt: QueueFilter) -> Shape:
         assignee,
         bool(flt.severity),
         bool(flt.search),
+        bool(flt.lang),
     )
 
 
-def _params(flt: QueueFilter) -> dict[str, Any]:
+def bind_params(flt: QueueFilter) -> dict[str, Any]:
+    """The filter's values as the bound parameters of its statements."""
     params: dict[str, Any] = {
         "status": flt.status,
         "brand": flt.brand,
@@ -270,6 +290,8 @@ def _params(flt: QueueFilter) -> dict[str, Any]:
         params["rank"] = SEVERITIES.index(flt.severity)
     if flt.search:
         params["search"] = like_pattern(flt.search)
+    if flt.lang:
+        params["lang"] = flt.lang
     return params
 
 
@@ -277,9 +299,10 @@ def _params(flt: QueueFilter) -> dict[str, Any]:
 _SEARCHED = aliased(m.Mention)
 
 
-def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
+def filtered(query: Select[Any], shape: Shape) -> Select[Any]:
+    """`query` over recovery_cases with the conditions of a filter `shape` (values bound)."""
     rc = m.RecoveryCase
-    status, brand, platform, category, assignee, _severity, search = shape
+    status, brand, platform, category, assignee, _severity, search, lang = shape
     if status == "active":
         query = query.where(text(ACTIVE_SQL))
     elif status == "one":
@@ -295,8 +318,14 @@ def _filtered(query: Select[Any], shape: Shape) -> Select[Any]:
     elif assignee:
         query = query.where(rc.assignee_id == bindparam("assignee_id"))
     if search:  # any mention of the case: later posts of the same customer count too
-        said = func.lower(_SEARCHED.text).like(bindparam("search"), escape=LIKE_ESCAPE)
+        pattern = bindparam("search")
+        said = or_(
+            func.lower(_SEARCHED.text).like(pattern, escape=LIKE_ESCAPE),
+            func.lower(_SEARCHED.author_handle).like(pattern, escape=LIKE_ESCAPE),
+        )
         query = query.where(exists().where(_SEARCHED.case_id == rc.id, said).correlate(rc))
+    if lang:  # the active cases' own index (ix_recovery_cases_active_lang)
+        query = query.where(rc.lang == bindparam("lang"))
     return query
 
 
@@ -305,19 +334,12 @@ def _page_statement(shape: Shape, after: bool) -> Select[Any]:
     """One severity rank of a page: `rank`, `limit`, and with `after` the cursor's position."""
     rc = m.RecoveryCase
     query = (
-        select(
-            *CASE_COLUMNS,
-            m.Mention.text,
-            m.Mention.author_handle,
-            m.Mention.url,
-            m.Mention.author_followers,
-            m.User.username,
-        )
+        select(*CASE_COLUMNS, *MENTION_COLUMNS, m.User.username)
         .outerjoin(m.Mention, m.Mention.id == rc.first_mention_id)
         .outerjoin(m.User, m.User.id == rc.assignee_id)
         .where(rc.severity_rank == bindparam("rank"))
     )
-    query = _filtered(query, shape)
+    query = filtered(query, shape)
     if after:
         query = query.where(
             or_(
@@ -343,8 +365,8 @@ def queue_page(
     """
     now = now or utcnow()
     calendars: dict[str, WorkCalendar | None] = {}
-    shape = _shape(flt)
-    params = _params(flt)
+    shape = shape_of(flt)
+    params = bind_params(flt)
     ranks = [params["rank"]] if flt.severity else list(range(MAX_RANK, -1, -1))
     if after is not None:
         ranks = [r for r in ranks if r <= after.rank]
@@ -383,10 +405,10 @@ COUNT_CAP = 1000
 @lru_cache(maxsize=128)
 def _count_statement(shape: Shape) -> Select[Any]:
     rc = m.RecoveryCase
-    inner = _filtered(select(rc.id), shape)
+    inner = filtered(select(rc.id), shape)
     if shape[5]:  # a severity
         inner = inner.where(rc.severity_rank == bindparam("rank"))
-    if shape[0] == "active":
+    if shape[0] == "active" and not shape[7]:  # a language has its own index: let it be used
         # Ordering like the queue steers the planner to the partial index, whose trailing
         # columns cover every filter: the count never touches the table.
         inner = inner.order_by(rc.severity_rank, rc.opened_at, rc.id)
@@ -399,8 +421,8 @@ def count_cases(session: Session, flt: QueueFilter, cap: int = COUNT_CAP) -> int
     An exact count of a filtered 100,000-case table costs a scan on every page view; nobody
     needs the exact figure beyond a thousand, and the dashboard has the totals.
     """
-    params = {**_params(flt), "cap": cap + 1}
-    return int(session.connection().execute(_count_statement(_shape(flt)), params).scalar_one())
+    params = {**bind_params(flt), "cap": cap + 1}
+    return int(session.connection().execute(_count_statement(shape_of(flt)), params).scalar_one())
 
 
 OPEN_INCIDENTS = (

@@ -20,6 +20,7 @@ from monitor.storage.engine import make_sessionmaker, open_database
 from responders.web import (
     routes_admin,
     routes_auth,
+    routes_bulk,
     routes_case,
     routes_channels,
     routes_dashboard,
@@ -30,6 +31,7 @@ from responders.web import (
     routes_models,
     routes_ownership,
     routes_queue,
+    routes_queue_live,
     routes_recovery,
     routes_webhooks,
 )
@@ -91,6 +93,8 @@ def create_app(
         routes_ownership,
         routes_feedback,
         routes_models,
+        routes_queue_live,
+        routes_bulk,
     )
     for module in routers:
         app.include_router(module.router)

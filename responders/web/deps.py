@@ -41,12 +41,15 @@ Use them like this in a router module (see routes_queue.py for a full example):
   `Settings`; `result_response(request, result, back)` turns a failed `Result` into a page
   (409 for a conflict, 400 otherwise); `finish(request, session, result, back, message)` ends
   an action: commit, flash and redirect, or roll back and show the failure.
+- `json_with_etag(request, payload)` — a polled JSON state (304 when unchanged), for live parts.
 - Roles are the constants of `responders.staff.access` (VIEWER, RESPONDER, APPROVER, ADMIN).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
@@ -306,3 +309,17 @@ def draft_or_404(session: Session, case: m.RecoveryCase, draft_id: int) -> m.Rep
     if draft is None or draft.case_id != case.id:
         raise HTTPException(404, f"case #{case.id} has no draft #{draft_id}")
     return draft
+
+
+def json_with_etag(request: Request, payload: dict[str, Any]) -> Response:
+    """`payload` as JSON with an ETag of its content; 304 when the poller already has it.
+
+    For the pages' live parts (owner banner, queue): a poll that finds nothing new costs a
+    header, not a body, and the browser script keeps its state.
+    """
+    body = json.dumps(payload, sort_keys=True)
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)

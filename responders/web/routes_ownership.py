@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +16,7 @@ from responders.web.deps import (
     current_user,
     db_session,
     finish,
+    json_with_etag,
     require_role,
     settings_of,
 )
@@ -55,12 +53,7 @@ def case_presence(
     session: Session = Depends(db_session),
 ) -> Response:
     """The banner's state as JSON; 304 when it has not changed since the page's last poll."""
-    body = json.dumps(presence(session, case_or_404(session, case_id), user), sort_keys=True)
-    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return JSONResponse(json.loads(body), headers=headers)
+    return json_with_etag(request, presence(session, case_or_404(session, case_id), user))
 
 
 @router.post("/cases/{case_id}/take-over", dependencies=[Depends(csrf_protect)])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from monitor.language import LANGUAGES, UNDETERMINED
 from monitor.mention import PLATFORMS, utcnow
 from monitor.scoring import CATEGORIES, SEVERITIES
 from monitor.storage import models as m
+from responders.cases import bulk, queue_live
 from responders.cases import review_queue as q
 from responders.cases.actions import claim
 from responders.cases.review_queue import is_row_id
@@ -30,6 +34,7 @@ from responders.web.deps import (
 )
 
 router = APIRouter()
+LANGUAGE_CHOICES = (*LANGUAGES, UNDETERMINED)  # what monitor.language can store
 
 
 def bad_queue_value(params: dict[str, str]) -> str:
@@ -49,6 +54,12 @@ def bad_queue_value(params: dict[str, str]) -> str:
     assignee = params.get("assignee", "")
     if assignee and assignee != "none" and not is_row_id(assignee):
         return f"assignee: {assignee[:40]!r} is not a user id or 'none'"
+    lang = params.get("lang", "")
+    if lang and not q.is_lang_code(lang):
+        return f"lang: {lang[:40]!r} is not a language code (en, es, ja... or und)"
+    seen = params.get("seen", "")
+    if seen and not is_row_id(seen):
+        return f"seen: {seen[:40]!r} is not a case id"
     return ""  # a stale or mangled `after` cursor is not a typed value: the page starts over
 
 
@@ -66,6 +77,8 @@ def queue_view(
     flt = q.QueueFilter.from_params(params)
     after = q.Cursor.decode(params.get("after", ""))
     calendar_for = settings_of(request).calendar_for
+    # Before the page is read: a case arriving meanwhile is above it, so the page counts it new.
+    mark = queue_live.watermark(session)
     page = q.queue_page(session, flt, after, now=utcnow(), calendar_for=calendar_for)
     context = {
         "flt": flt,
@@ -82,6 +95,13 @@ def queue_view(
         "next_url": q.page_url(flt, page.next_cursor) if page.next_cursor else "",
         "first_url": q.page_url(flt) if after else "",
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        "languages": LANGUAGE_CHOICES,
+        "bulk_actions": bulk.offered(user),
+        "bulk_reasons": bulk.REASONS,
+        "live_url": "/queue/live?" + urlencode({**flt.params(), "since": mark}),
+        # "show" on the new-cases count: the filter's first page, the new rows marked.
+        "show_url": q.page_url(flt) + ("&" if flt.params() else "?") + f"seen={mark}",
+        "seen": int(params["seen"]) if params.get("seen") else 0,
     }
     return render(request, "queue.html", context)
 

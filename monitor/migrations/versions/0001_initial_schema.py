@@ -289,6 +289,7 @@ def upgrade() -> None:
         sa.Column("win_back", sa.Float(), nullable=True),
         sa.Column("incident_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("lang", sa.String(length=16), server_default="", nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["assignee_id"], ["users.id"], name=op.f("fk_recovery_cases_assignee_id_users")
@@ -302,6 +303,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_cases")),
     )
     with op.batch_alter_table("recovery_cases", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_recovery_cases_active_lang",
+            ["lang", "severity_rank", "opened_at", "id"],
+            unique=False,
+            sqlite_where=sa.text("status IN ('open', 'awaiting_approval')"),
+            postgresql_where=sa.text("status IN ('open', 'awaiting_approval')"),
+        )
         batch_op.create_index(
             "ix_recovery_cases_active_queue",
             ["severity_rank", "opened_at", "id", "platform", "brand", "category", "assignee_id"],
@@ -590,6 +598,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_recovery_cases_author")
         batch_op.drop_index(
             "ix_recovery_cases_active_queue",
+            sqlite_where=sa.text("status IN ('open', 'awaiting_approval')"),
+            postgresql_where=sa.text("status IN ('open', 'awaiting_approval')"),
+        )
+        batch_op.drop_index(
+            "ix_recovery_cases_active_lang",
             sqlite_where=sa.text("status IN ('open', 'awaiting_approval')"),
             postgresql_where=sa.text("status IN ('open', 'awaiting_approval')"),
         )

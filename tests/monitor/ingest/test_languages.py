@@ -38,3 +38,22 @@ def test_each_mention_is_stored_with_its_language_and_judged_in_it(
     assert "es complaint lexicon: 'nunca llegó'" in stored["1"].reasons
     assert "de complaint lexicon: 'kaputt angekommen'" in stored["2"].reasons
     assert not stored["3"].flagged
+
+
+def test_a_case_keeps_its_first_mentions_language_for_the_queue(
+    settings: Settings, factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = tmp_path / "stream.jsonl"
+    path.write_text("".join(json.dumps({"platform": "x", **p}) + "\n" for p in POSTS), "utf-8")
+    brand = settings.brands[0]
+    source = ReplaySource("t", path)
+    report = Pipeline(settings, factory).poll_channel(brand, brand.channels[0], source, True)
+    assert not report.error
+    with factory() as session:
+        cases = session.execute(
+            select(m.Mention.external_id, m.RecoveryCase.lang).join(
+                m.RecoveryCase, m.RecoveryCase.first_mention_id == m.Mention.id
+            )
+        ).all()
+    assert ("1", "es") in cases and ("2", "de") in cases
+    assert all(lang for _, lang in cases)

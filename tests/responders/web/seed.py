@@ -44,6 +44,7 @@ def make_case(
     reply_allowed: bool = True,
     sla_minutes: int = 60,
     assignee_id: int | None = None,
+    lang: str = "",
 ) -> m.RecoveryCase:
     """A case with its author and first mention, as the ingest pipeline would store them."""
     n = next(_ids)
@@ -67,6 +68,7 @@ def make_case(
         replies=1,
         reposts=0,
         reply_allowed=reply_allowed,
+        lang=lang,
         sentiment=-0.7,
         complaint=True,
         category=category,
@@ -89,6 +91,7 @@ def make_case(
         sla_due_at=opened_at + timedelta(minutes=sla_minutes),
         complaint_sentiment=-0.7,
         assignee_id=assignee_id,
+        lang=lang,  # the first mention's, as the ingest copies it
     )
     session.add(case)
     session.flush()
