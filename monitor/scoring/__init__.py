@@ -122,7 +122,10 @@ def complaint_points(
 
 
 def _rant(cues: Cues, shape: Shape) -> bool:
-    """A verdict aimed at nobody about nothing a company sells: "the Browns are the worst"."""
+    """A verdict aimed at nobody and naming no service: "the Browns are the worst".
+
+    (`judge` marks a post that names a service, "worst customer service ever", as aimed.)
+    """
     if not cues.breach or shape.aimed:
         return False
     if cues.issue or cues.address or cues.waiting or cues.problem_question or cues.problem:
@@ -195,8 +198,15 @@ def judge(
         )
     urgent = phrases.urgency()
     shape = shape_of(lower)
+    if _rant(cues, shape) and phrases.category()[1]:
+        shape = shape._replace(aimed=True)  # it names a service: "worst customer service"
+    # "help" asks for help: only other problem language makes polite words suspect.
     troubled = bool(
-        cues.breach or cues.problem or cues.sarcasm or cues.waiting or cues.problem_question
+        cues.breach
+        or cues.sarcasm
+        or cues.waiting
+        or cues.problem_question
+        or any(p != "help" for p in cues.problem)
     )
     # The rules read VADER without polite words (in trouble) or joyful tears (in joy).
     vader = sentiment
