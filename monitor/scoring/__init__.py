@@ -102,7 +102,9 @@ def complaint_points(
     troubled = bool(cues.breach or cues.problem or sarcastic) or negative
     if cues.waiting:
         points += 1
-    if cues.problem_question or shape.exasperated:
+    if cues.problem_question:
+        points += 1
+    if shape.exasperated:
         points += 1
     if cues.address and troubled:
         points += 1
@@ -235,8 +237,13 @@ def judge(
     )
     # Harm is a case even when the words are calm: VADER reads a worried parent as positive.
     # A very negative post is flagged even without complaint words, unless it is a rant
-    # aimed at nobody ("the Browns are the worst").
-    gloomy = sentiment <= NEGATIVE_FLAG and severity != "none" and not _rant(cues, shape)
+    # aimed at nobody ("the Browns are the worst") or the writer's own slip.
+    gloomy = (
+        sentiment <= NEGATIVE_FLAG
+        and severity != "none"
+        and not _rant(cues, shape)
+        and not cues.own
+    )
     flagged = complaint or bool(harms) or gloomy
     reasons: list[str] = []
     if is_negative(vader):

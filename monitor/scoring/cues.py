@@ -95,6 +95,9 @@ FACTUAL = (
     r"(?:do|does|did|will|would)(?:n'?t| not) (?:reply|respond|answer|call back|get back|pick up|"
     r"show up|turn up|bother)|(?:not|stopped|isn'?t|aren'?t|won'?t be) (?:letting|allowing) (?:me|"
     r"us)|(?:did|have|has)(?:n'?t| not) (?:get|received? any|been updated|updated)",
+    r"where(?:'s| is| are) (?:the|our|your) (?:\w+ )?(?:update|refund|order|delivery|package|"
+    r"parcel|replacement|money|driver|food|reply|response|engineer|technician|compensation|"
+    r"callback)",
     r"(?:not|wasn'?t|weren'?t|isn'?t|aren'?t) (?:in|inside) (?:the|my|our) (?:bag|bags|box|order|"
     r"package|parcel|delivery)|missing from (?:the|my|our)|ripp(?:ing|ed) (?:\w+ )?off",
 )
@@ -249,9 +252,7 @@ PROBLEM_QUESTION = (
     r"(?:you|your|it) (?:even|actually|really)",
     # Questions that are complaints: "what gives?", "is this normal?", "when will it be back?"
     r"what gives|is (?:this|that|it) (?:normal|a joke|right|legal|acceptable|fair|ok|okay|how you)|"
-    r"where(?:'s| is| are) (?:the|our|your|my) (?:\w+ )?(?:update|refund|order|delivery|package|"
-    r"parcel|replacement|money|driver|food|reply|response|engineer|technician|bus|train|"
-    r"compensation|callback|invoice)|when (?:will|is|are|does) (?:\w+ ){1,3}(?:be )?back (?:on|up)|"
+    r"when (?:will|is|are|does) (?:\w+ ){1,3}(?:be )?back (?:on|up)|"
     r"(?:any|are there) (?:fix(?:es)?|updates?|news|patch) (?:coming|planned|on (?:this|that|it))|"
     r"anything (?:i|we|you) can do|what(?:'s| is) (?:happening|going on) (?:to|with|at)|"
     r"what (?:is|'s) (?:this|that)\?|(?:is|are) (?:you|they) (?:serious|kidding|joking)|"
