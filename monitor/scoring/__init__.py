@@ -19,7 +19,7 @@ from monitor.scoring.harm import Harm, about_a_problem
 from monitor.scoring.irony import Shape, after_turn, shape_of
 from monitor.scoring.passes import Phrases, scan
 from monitor.scoring.sentiment import compound
-from monitor.scoring.tone import rule_sentiment
+from monitor.scoring.tone import POLITE_PRAISE, rule_sentiment
 from monitor.scoring.severity import SEVERITIES, assess, severity_rank
 from monitor.scoring.thresholds import is_negative, is_positive
 
@@ -104,7 +104,7 @@ def complaint_points(
         points += 1
     if cues.problem_question:
         points += 1
-    if shape.exasperated:
+    if shape.exasperated and (troubled or cues.problem_question):
         points += 1
     if cues.address and troubled:
         points += 1
@@ -115,7 +115,7 @@ def complaint_points(
         points -= 1
     if cues.praise and not unhappy and not cues.problem:
         points -= 1
-    asking = bool(cues.problem_question or shape.exasperated)
+    asking = bool(cues.problem_question) or bool(shape.exasperated and troubled)
     if cues.question and not troubled and not asking:
         points -= 1
     if cues.own and not sarcastic:
@@ -204,15 +204,15 @@ def judge(
         shape = shape._replace(aimed=True)  # it names a service: "worst customer service"
     # "help" asks for help: only other problem language makes polite words suspect.
     troubled = bool(
-        cues.breach
-        or cues.sarcasm
-        or cues.waiting
-        or cues.problem_question
-        or any(p != "help" for p in cues.problem)
+        cues.breach or cues.sarcasm or cues.waiting or any(p != "help" for p in cues.problem)
     )
-    # The rules read VADER without polite words (in trouble) or joyful tears (in joy).
+    # The rules read VADER without polite words (in trouble, with no praise beyond thanks) or
+    # without joyful tears (in joy).
     vader = sentiment
-    sentiment, tone_reason = rule_sentiment(lower, sentiment, troubled or bool(shape.irony))
+    praised = any(p not in POLITE_PRAISE for p in cues.praise)
+    sentiment, tone_reason = rule_sentiment(
+        lower, sentiment, (troubled or bool(shape.irony)) and not praised
+    )
     turned = bool(after_turn(lower, (*cues.breach, *cues.problem), shape.turn))
     points = complaint_points(sentiment, cues, bool(urgent), shape, turned)
     complaint = points >= COMPLAINT_POINTS
@@ -250,7 +250,7 @@ def judge(
         reasons.append(f"negative sentiment {vader:.2f}")
     elif is_positive(vader):
         reasons.append(f"positive sentiment {vader:.2f}")
-    if tone_reason:
+    if tone_reason and (complaint or flagged):
         reasons.append(tone_reason)
     # Each family is usually empty: test before building a generator for it.
     if cues.breach:

@@ -36,7 +36,7 @@ NEGATED = (
     r"fault (?:it|them|this))|(?:will )?never get (?:tired|bored|sick) of|no (?:regrets|"
     r"complaints here|drama)|nothing but (?:love|praise|good)|never (?:looked|felt|been) better|"
     r"(?:not|never) (?:gonna|going to) lie|(?:don'?t|do not) (?:hate|mind) (?:it|this|that)|"
-    r"(?:wasn'?t|not|isn'?t) (?:too )?(?:bad|shabby) at all|no (?:wonder|doubt)",
+    r"(?:wasn'?t|not|isn'?t) (?:too )?(?:bad|shabby) at all|no (?:wonder|doubt|joke)",
 )
 
 SARCASM = (
@@ -102,8 +102,9 @@ FACTUAL = (
     r"package|parcel|delivery)|missing from (?:the|my|our)|ripp(?:ing|ed) (?:\w+ )?off",
 )
 
-# Verdicts: opinion words of dissatisfaction. Strong when aimed at someone; a verdict with
-# no addressee and no service named ("the Browns are the worst") is a rant, not a complaint.
+# Verdicts: opinion words of dissatisfaction about something. Strong when aimed at someone;
+# a verdict with no addressee, no writer and no service named ("the Browns are the worst")
+# is a rant, not a complaint.
 VERDICT = (
     r"worst|terrible|awful|horrible|horrendous|horrid|pathetic|disgusting|disgusted|disgraceful|"
     r"disgrace|unacceptable|ridiculous|appalling|appalled|shocking|shocked|shambles|atrocious|"
@@ -111,6 +112,9 @@ VERDICT = (
     r"incompetent|unprofessional|unreliable|inexcusable|lousy|shoddy|stinks?|unusable|unhelpful|"
     r"impolite|(?:not|wasn'?t|isn'?t|weren'?t) (?:very |at all )?helpful|"
     r"unresponsive|inaccurate|non-?existent|overheat(?:s|ed|ing)?|riddled with|ridden with",
+)
+# Feelings: the writer's own dissatisfaction, a report of an experience even unaddressed.
+FEELING = (
     r"fed up|sick (?:and tired )?of|tired of|had enough|disappointed|disappointing|"
     r"disappointment|let ?down|frustrat(?:ed|ing|ion)|annoyed|annoying|angry|furious|livid|"
     r"outraged|fuming|pissed|unhappy|dissatisfied|upset|gutted|#?nothappy|"
@@ -225,7 +229,7 @@ FAILURE = (
 )
 
 # A broken expectation: facts of failure first, then the verdicts (same family, "b").
-BREACH = (*FACTUAL, *FAILURE, *VERDICT)
+BREACH = (*FACTUAL, *FAILURE, *VERDICT, *FEELING)
 
 # Waiting, said with time: "since Monday", "for 3 days", "the third time", "all week".
 WAITING = (
@@ -293,7 +297,7 @@ PROBLEM = (
 PRAISE = (
     r"thanks?|thank you|thx|ty|cheers|love|loving|loved|great|awesome|amazing|excellent|"
     r"brilliant|fantastic|wonderful|perfect|best|well done|kudos|shout ?out|congrat\w*|"
-    r"appreciate\w*|impressed|happy|glad|enjoy\w*|beautiful|delicious|yay",
+    r"appreciat\w*|impressed|happy|glad|enjoy\w*|beautiful|delicious|yay",
 )
 
 QUESTION = (

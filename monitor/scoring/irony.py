@@ -38,8 +38,12 @@ CONTRAST = (
     r"downside|complaint)|(?:the )?(?:one|other) (?:problem|issue|thing)|shame|pity|wish"
 )
 _CONTRAST = re.compile(r"(?<![\w'])(?:" + CONTRAST + r")(?![\w'])")
-# The writer speaks to someone: a handle, or "you", "your", "u", "ur", "y'all".
-_AIMED = re.compile(r"(?<![\w@])@\w|(?<![\w'])(?:you|your|yours|u|ur|y'?all|you'?re|ya)(?![\w'])")
+# The writer speaks to someone (a handle, "you", "please") or of their own experience ("my",
+# "i", "we"): then a verdict is a complaint, not a rant about a third party.
+_AIMED = re.compile(
+    r"(?<![\w@])@\w|(?<![\w'])(?:you|your|yours|u|ur|y'?all|you'?re|ya|please|pls|plz|i|i'?m|"
+    r"i'?ve|i'?d|me|my|mine|we|we'?re|we'?ve|us|our)(?![\w'])"
+)
 
 
 class Shape(NamedTuple):
@@ -48,7 +52,7 @@ class Shape(NamedTuple):
     irony: tuple[str, ...] = ()  # scare-quoted promises and eye-roll emoji, as written
     exasperated: str = ""  # the "??" / "?!" found, or ""
     turn: int = -1  # where the part after the last contrast word starts, or -1
-    aimed: bool = False  # the post speaks to someone (a handle or "you")
+    aimed: bool = False  # the post speaks to someone or of the writer's own experience
 
 
 def shape_of(lower: str) -> Shape:

@@ -52,6 +52,9 @@ POLITE = (
     "haha",
     "advance",
 )
+# The praise cues (monitor.scoring.cues.PRAISE) that are only manners: other praise ("love
+# it", "brilliant") is meant, and a post with it keeps its polite words.
+POLITE_PRAISE = frozenset({"thanks", "thank", "thank you", "thx", "ty", "cheers", "appreciate"})
 _POLITE = re.compile(r"(?<![\w'])(?:" + "|".join(POLITE) + r")(?![\w'])")
 # Tears and skulls that are laughter or delight next to joy words.
 JOY_TEARS = "\U0001f62d\U0001f602\U0001f480\U0001f979\U0001f972"
