@@ -19,9 +19,9 @@ from monitor.scoring.harm import Harm, about_a_problem
 from monitor.scoring.irony import Shape, after_turn, shape_of
 from monitor.scoring.passes import Phrases, scan
 from monitor.scoring.sentiment import compound
-from monitor.scoring.tone import POLITE_PRAISE, rule_sentiment
 from monitor.scoring.severity import SEVERITIES, assess, severity_rank
 from monitor.scoring.thresholds import is_negative, is_positive
+from monitor.scoring.tone import POLITE_PRAISE, rule_sentiment
 
 __all__ = [
     "CATEGORIES",

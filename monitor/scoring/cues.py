@@ -260,7 +260,8 @@ PROBLEM_QUESTION = (
     r"(?:any|are there) (?:fix(?:es)?|updates?|news|patch) (?:coming|planned|on (?:this|that|it))|"
     r"anything (?:i|we|you) can do|what(?:'s| is) (?:happening|going on) (?:to|with|at)|"
     r"what (?:is|'s) (?:this|that)\?|(?:is|are) (?:you|they) (?:serious|kidding|joking)|"
-    r"(?:seriously|really)\?|why (?:is|does|do|did|can'?t) (?:it|this|my|our) (?:\w+ )?(?:take|keep)",
+    r"(?:seriously|really)\?|"
+    r"why (?:is|does|do|did|can'?t) (?:it|this|my|our) (?:\w+ )?(?:take|keep)",
 )
 
 # The brand spoken to directly ("you guys", "your app") — a complaint only with a negative stance.
