@@ -55,7 +55,7 @@ SARCASM = (
 MAYBE_SARCASM = (
     r"thanks? for (?:the|your) (?:useless|non|zero|lack)\S*",
     r"thanks? for (?:nothing|cancel\w*)",
-    r"(?:yeah|oh) (?:right|great|sure|thanks)",
+    r"(?:yeah|oh|ah) (?:right|great|sure|thanks|yes|joy|fantastic|wonderful|lovely|perfect)",
     r"(?:just|how) (?:great|lovely|wonderful|brilliant|fantastic)",
     r"(?:gotta|got to|have to|i) love (?:how|it when|that|being|paying|waiting)",
     r"(?:great|nice|good|brilliant|fantastic|well) (?:job|work|one|service|done)(?: there)?",
