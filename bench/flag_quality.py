@@ -12,6 +12,12 @@
   (N = 0 means the default model) judged on every post after the 2,000th.
 - Speed: rows/s of raw VADER polarity_scores, of the rules, and of rules + default model over the
   same texts, interleaved round by round in this one process.
+- Held-out sets in bench/data (self-written, see its README): sarcastic English complaints and
+  complaints in seven other languages, rules and rules + default model; and the share of the
+  customers' posts in twcs_sample that are flagged (that sample has no labels: a rate, not a
+  score).
+
+`--rules-only` prints the rules' figures alone (no model trained or loaded): a quick read.
 
 The last line printed is a JSON summary for machines.
 """
@@ -36,6 +42,7 @@ from monitor.learned.train import fit, rule_matrix  # noqa: E402
 from monitor.scoring import score_text  # noqa: E402
 from monitor.scoring.sentiment import analyzer  # noqa: E402
 
+HELD_OUT = ROOT / "bench" / "data"
 CURVE = (0, 200, 500, 1_000, 2_000)
 CURVE_TEST_FROM = 2_000  # the curve is judged on posts after this many (time order)
 
@@ -85,6 +92,66 @@ def sanders(path: Path) -> tuple[list[str], list[int]]:
             )
     rows.sort()
     return [r[2] for r in rows], [r[3] for r in rows]
+
+
+def jsonl(path: Path) -> tuple[list[str], list[int], list[str]]:
+    """A held-out set: texts, labels (1 = flag) and languages ("" when not given)."""
+    texts, labels, langs = [], [], []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                texts.append(row["text"])
+                labels.append(int(row["label"]))
+                langs.append(row.get("lang", ""))
+    return texts, labels, langs
+
+
+def inbound(path: Path) -> list[str]:
+    """The customers' posts (inbound) of the customer-support sample."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row["text"] for row in csv.DictReader(fh) if row["inbound"] == "True"]
+
+
+def _line(way: str, f: dict[str, float]) -> None:
+    print(
+        f"  {way:<22} P {f['precision']:.3f}  R {f['recall']:.3f}  F1 {f['f1']:.3f}"
+        f"  macro F1 {f['macro_f1']:.3f}"
+    )
+
+
+def rules_figures(name: str, texts: list[str], labels: list[int]) -> dict:
+    """The rules' figures on one set, printed."""
+    f = figures([score_text(t).flagged for t in texts], labels)
+    print(f"{name} (n={len(texts)}, positives={sum(labels)}):")
+    _line("rules", f)
+    return {"rules": f}
+
+
+def held_out(name: str, path: Path, default) -> dict:
+    """Rules (and rules + the default model) on a self-written held-out set, per language too."""
+    texts, labels, langs = jsonl(path)
+    result = rules_figures(name, texts, labels)
+    if default is not None:
+        result["rules+default"] = figures(flags(default, texts), labels)
+        _line("rules+default", result["rules+default"])
+    if any(langs):
+        by_lang = {}
+        for lang in sorted(set(langs)):
+            idx = [i for i, x in enumerate(langs) if x == lang]
+            f = figures([score_text(texts[i]).flagged for i in idx], [labels[i] for i in idx])
+            by_lang[lang] = f
+            print(f"    {lang}: rules P {f['precision']:.2f} R {f['recall']:.2f} (n={f['n']})")
+        result["rules_by_lang"] = by_lang
+    return result
+
+
+def flag_rate(texts: list[str]) -> dict:
+    """The share of posts the rules flag (for a sample without labels)."""
+    flagged = sum(score_text(t).flagged for t in texts)
+    share = round(flagged / len(texts), 3) if texts else 0.0
+    print(f"twcs_sample customers' posts (n={len(texts)}, no labels): rules flag {share:.3f}")
+    return {"n": len(texts), "flagged_share": share}
 
 
 def flags(model, texts: list[str]) -> list[bool]:
@@ -176,15 +243,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--held-out", type=Path, default=HELD_OUT, help="the self-written sets")
+    parser.add_argument("--rules-only", action="store_true", help="the rules' figures alone")
     args = parser.parse_args()
-    default = default_model()
     c_texts, c_labels = complaints(args.data / "complaints" / "complaints-data.csv")
     s_texts, s_labels = sanders(args.data / "sanders_twitter" / "full-corpus.csv")
+    support = args.data / "twcs_sample" / "sample.csv"
+    if args.rules_only:
+        summary = {
+            "complaints": rules_figures("complaints", c_texts, c_labels),
+            "sanders": rules_figures("sanders negative vs rest", s_texts, s_labels),
+            "sarcasm": held_out(
+                "sarcasm (self-written)", args.held_out / "sarcasm_eval.jsonl", None
+            ),
+            "non_english": held_out(
+                "non-English (self-written)", args.held_out / "non_english_eval.jsonl", None
+            ),
+            "support_sample": flag_rate(inbound(support)) if support.is_file() else None,
+        }
+        print(json.dumps(summary))
+        return
+    default = default_model()
     summary = {
         "complaints": three_ways("complaints", c_texts, c_labels, args.folds, default),
         "sanders": three_ways("sanders negative vs rest", s_texts, s_labels, args.folds, default),
         "curve": curve(s_texts, s_labels, default),
         "speed": speed(c_texts + s_texts, default),
+        "sarcasm": held_out(
+            "sarcasm (self-written)", args.held_out / "sarcasm_eval.jsonl", default
+        ),
+        "non_english": held_out(
+            "non-English (self-written)", args.held_out / "non_english_eval.jsonl", default
+        ),
+        "support_sample": flag_rate(inbound(support)) if support.is_file() else None,
     }
     print(json.dumps(summary))
 

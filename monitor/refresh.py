@@ -22,6 +22,7 @@ from monitor.health import month_key, spent_this_month
 from monitor.ingest import writes
 from monitor.mention import Mention
 from monitor.scoring import score_mention, severity_rank
+from monitor.scoring.foreign import brand_lexicons
 from monitor.settings import Settings
 from monitor.sources.base import Budget, Source, SourceError
 from monitor.storage import models as m
@@ -161,7 +162,12 @@ def _apply(
         created_at=row.created_at,
         author_followers=row.author_followers,
     )
-    score = score_mention(scored, brand_handles=tuple(brand.handles), now=now)
+    score = score_mention(
+        scored,
+        brand_handles=tuple(brand.handles),
+        now=now,
+        lexicons=brand_lexicons(brand.lexicons),
+    )
     if severity_rank(score.severity) <= severity_rank(row.severity):
         return
     previous = row.severity

@@ -514,6 +514,22 @@ class BrandSettings(_Strict):
         ),
     )
     channels: list[ChannelSettings] = Field([], description="Where the brand is listened for.")
+    lexicons: dict[str, list[str]] = Field(
+        {},
+        description=(
+            "The brand's own complaint lexicon files per language (relative: to the project),"
+            ' e.g. {es = ["lexicons/es.toml"]}: same shape as monitor/lexicons/<lang>.toml;'
+            " their phrases extend the shipped ones and their tier for a phrase both have wins."
+        ),
+    )
+
+    @field_validator("lexicons")
+    @classmethod
+    def _language_codes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for lang in value:
+            if not re.fullmatch(r"[a-z]{2,3}", lang):
+                raise ValueError(f"{lang!r} is not a language code such as es, de or pt")
+        return value
 
     @model_validator(mode="after")
     def _something_to_match(self) -> BrandSettings:
@@ -672,7 +688,20 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     settings = parse_settings(data, str(path), check_channels=True)
-    return _resolve_paths(settings, project_folder(path))
+    settings = _resolve_paths(settings, project_folder(path))
+    _check_lexicons(settings, path)
+    return settings
+
+
+def _check_lexicons(settings: Settings, path: Path) -> None:
+    """Read every brand's lexicon files now, so a bad one stops the start with its name."""
+    from monitor.scoring.foreign import LexiconError, brand_lexicons
+
+    for brand in settings.brands:
+        try:
+            brand_lexicons(brand.lexicons)
+        except LexiconError as exc:
+            raise ConfigError(f"{path}: brands '{brand.name}' lexicons: {exc}") from None
 
 
 def project_folder(config: Path) -> Path:
@@ -682,12 +711,28 @@ def project_folder(config: Path) -> Path:
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
-    """Make relative data and template folders relative to the project (the config's parent)."""
+    """Make relative data and template folders and brand lexicon files relative to the project
+    (the config's parent)."""
     updates: dict[str, Any] = {}
     for key in ("data_dir", "templates_dir"):
         value = Path(getattr(settings, key))
         if not value.is_absolute():
             updates[key] = str(base / value)
+    brands = [
+        b.model_copy(
+            update={
+                "lexicons": {
+                    lang: [str(base / f) if not Path(f).is_absolute() else f for f in files]
+                    for lang, files in b.lexicons.items()
+                }
+            }
+        )
+        if b.lexicons
+        else b
+        for b in settings.brands
+    ]
+    if any(b.lexicons for b in brands):
+        updates["brands"] = brands
     url = settings.storage.url
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         relative = url.removeprefix("sqlite:///")

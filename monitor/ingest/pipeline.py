@@ -32,6 +32,7 @@ from monitor.matching import BrandMatcher, BrandRule, compile_brand
 from monitor.mention import Mention, author_key, clean_text, utcnow
 from monitor.retry import clamp_wait
 from monitor.scoring import score_mention, severity_rank
+from monitor.scoring.foreign import brand_lexicons
 from monitor.secrets import mask_known
 from monitor.settings import BrandSettings, ChannelSettings, Settings
 from monitor.sources.base import Budget, PollResult, Rejected, Source, SourceError
@@ -260,8 +261,9 @@ class Pipeline:
         if not fresh:
             return
         handles = tuple(brand.handles)
+        lexicons = brand_lexicons(brand.lexicons)  # read at config load: a cache hit here
         scores = {  # the language was detected when the mention was normalized
-            k: score_mention(x, brand_handles=handles, now=now, lang=x.lang)
+            k: score_mention(x, brand_handles=handles, now=now, lang=x.lang, lexicons=lexicons)
             for k, x in fresh.items()
         }
         if brand.learned != "off":

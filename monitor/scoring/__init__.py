@@ -14,12 +14,14 @@ from monitor.language import detect
 from monitor.mention import Mention, as_utc
 from monitor.scoring import foreign
 from monitor.scoring.category import CATEGORIES
-from monitor.scoring.cues import Cues, normalize
+from monitor.scoring.cues import Cues, is_verdict, normalize
 from monitor.scoring.harm import Harm, about_a_problem
+from monitor.scoring.irony import Shape, after_turn, shape_of
 from monitor.scoring.passes import Phrases, scan
 from monitor.scoring.sentiment import compound
 from monitor.scoring.severity import SEVERITIES, assess, severity_rank
 from monitor.scoring.thresholds import is_negative, is_positive
+from monitor.scoring.tone import POLITE_PRAISE, rule_sentiment
 
 __all__ = [
     "CATEGORIES",
@@ -38,6 +40,7 @@ COMPLAINT_POINTS = 2
 # A post that is not a complaint is still flagged when at least this negative.
 NEGATIVE_FLAG = -0.6
 _EN = foreign.ENGLISH  # languages the English rules alone judge
+_PLAIN = Shape()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,25 +56,37 @@ class Score:
     lang: str = ""  # ISO 639-1 code of the post, or "und" (monitor.language)
 
 
-def complaint_points(sentiment: float, cues: Cues, urgent: bool = False) -> int:
+def complaint_points(
+    sentiment: float,
+    cues: Cues,
+    urgent: bool = False,
+    shape: Shape = _PLAIN,
+    turned: bool = False,
+) -> int:
     """Evidence that a post is a complaint, in points.
 
     A breach of expectation 3 (4 for two or more), problem words 1 each (at most 2), sarcasm
-    3, an urgency word (lawsuit, fire, injury...) 2 unless the post is cheerful, negative
-    sentiment 1 (2 below -0.5). Strong positive sentiment, thanks and a plain information
-    question count 1 against each, unless a breach or sarcasm is present.
+    or irony (scare quotes, an eye roll) 3, an urgency word (lawsuit, fire, injury...) 2
+    unless the post is cheerful, negative sentiment 1 (2 below -0.5), an exasperated question
+    ("??", "?!") 1. Strong positive sentiment, thanks and a plain information question count
+    1 against each, unless a breach or sarcasm is present, or the problem comes after the
+    post's turn ("love you but ...": `turned`). The writer's own slip ("i accidentally
+    ordered two") takes 3 off: a request, not a grievance. A verdict alone ("worst",
+    "disgusting") aimed at nobody and naming no service is a rant and counts nothing.
     """
     points = 0
-    if cues.breach:
+    rant = _rant(cues, shape)
+    if cues.breach and not rant:
         points += 3 + min(len(cues.breach) - 1, 1)
     points += min(len(cues.problem), 2)
-    if cues.sarcasm:
+    sarcastic = bool(cues.sarcasm or shape.irony)
+    if sarcastic:
         points += 3
     if urgent and sentiment < 0.5:
         points += 2
     # Negativity alone ("Brutal.", "so heartbreaking") is mood, not a complaint: it counts
     # double only next to complaint language.
-    spoken = bool(
+    spoken = not rant and bool(
         cues.breach
         or cues.problem
         or cues.waiting
@@ -84,23 +99,40 @@ def complaint_points(sentiment: float, cues: Cues, urgent: bool = False) -> int:
         points += 2 if spoken else 1
     elif negative:
         points += 1
-    troubled = bool(cues.breach or cues.problem or cues.sarcasm) or negative
+    troubled = bool(cues.breach or cues.problem or sarcastic) or negative
     if cues.waiting:
         points += 1
     if cues.problem_question:
+        points += 1
+    if shape.exasperated and (troubled or cues.problem_question):
         points += 1
     if cues.address and troubled:
         points += 1
     if cues.issue and (troubled or cues.question):
         points += 1
-    unhappy = bool(cues.breach or cues.sarcasm)
+    unhappy = bool(cues.breach or sarcastic) or turned
     if sentiment >= 0.5 and not unhappy:
         points -= 1
     if cues.praise and not unhappy and not cues.problem:
         points -= 1
-    if cues.question and not troubled and not cues.problem_question:
+    asking = bool(cues.problem_question) or bool(shape.exasperated and troubled)
+    if cues.question and not troubled and not asking:
         points -= 1
+    if cues.own and not sarcastic:
+        points -= 3
     return points
+
+
+def _rant(cues: Cues, shape: Shape) -> bool:
+    """A verdict aimed at nobody and naming no service: "the Browns are the worst".
+
+    (`judge` marks a post that names a service, "worst customer service ever", as aimed.)
+    """
+    if not cues.breach or shape.aimed:
+        return False
+    if cues.issue or cues.address or cues.waiting or cues.problem_question or cues.problem:
+        return False
+    return all(is_verdict(b) for b in cues.breach)
 
 
 def score_text(
@@ -167,7 +199,23 @@ def judge(
             lang=lang,
         )
     urgent = phrases.urgency()
-    complaint = complaint_points(sentiment, cues, bool(urgent)) >= COMPLAINT_POINTS
+    shape = shape_of(lower)
+    if _rant(cues, shape) and phrases.category()[1]:
+        shape = shape._replace(aimed=True)  # it names a service: "worst customer service"
+    # "help" asks for help: only other problem language makes polite words suspect.
+    troubled = bool(
+        cues.breach or cues.sarcasm or cues.waiting or any(p != "help" for p in cues.problem)
+    )
+    # The rules read VADER without polite words (in trouble, with no praise beyond thanks) or
+    # without joyful tears (in joy).
+    vader = sentiment
+    praised = any(p not in POLITE_PRAISE for p in cues.praise)
+    sentiment, tone_reason = rule_sentiment(
+        lower, sentiment, (troubled or bool(shape.irony)) and not praised
+    )
+    turned = bool(after_turn(lower, (*cues.breach, *cues.problem), shape.turn))
+    points = complaint_points(sentiment, cues, bool(urgent), shape, turned)
+    complaint = points >= COMPLAINT_POINTS
     # Another language: its own lexicon and the language-free cues (None for English).
     other = foreign.evidence(lower, lang, brand_handles, lexicons) if lang not in _EN else None
     if other is not None and other.complaint:
@@ -188,12 +236,22 @@ def judge(
         harms=harms,
     )
     # Harm is a case even when the words are calm: VADER reads a worried parent as positive.
-    flagged = complaint or bool(harms) or (sentiment <= NEGATIVE_FLAG and severity != "none")
+    # A very negative post is flagged even without complaint words, unless it is a rant
+    # aimed at nobody ("the Browns are the worst") or the writer's own slip.
+    gloomy = (
+        sentiment <= NEGATIVE_FLAG
+        and severity != "none"
+        and not _rant(cues, shape)
+        and not cues.own
+    )
+    flagged = complaint or bool(harms) or gloomy
     reasons: list[str] = []
-    if is_negative(sentiment):
-        reasons.append(f"negative sentiment {sentiment:.2f}")
-    elif is_positive(sentiment):
-        reasons.append(f"positive sentiment {sentiment:.2f}")
+    if is_negative(vader):
+        reasons.append(f"negative sentiment {vader:.2f}")
+    elif is_positive(vader):
+        reasons.append(f"positive sentiment {vader:.2f}")
+    if tone_reason and (complaint or flagged):
+        reasons.append(tone_reason)
     # Each family is usually empty: test before building a generator for it.
     if cues.breach:
         reasons.extend(f"complaint cue: '{c}'" for c in cues.breach[:3])
@@ -201,6 +259,16 @@ def judge(
         reasons.extend(f"problem word: '{c}'" for c in cues.problem[:3])
     if cues.sarcasm:
         reasons.extend(f"sarcasm: '{c}'" for c in cues.sarcasm[:2])
+    if shape.irony:
+        reasons.extend(f"irony: {c}" for c in shape.irony[:2])
+    if shape.exasperated and complaint:
+        reasons.append(f"exasperated question '{shape.exasperated}'")
+    if turned and complaint:
+        reasons.append("complaint after the turn in praise ('but ...')")
+    if cues.own and not complaint:
+        reasons.append(f"own doing, a request: '{cues.own[0]}'")
+    if cues.breach and not complaint and _rant(cues, shape):
+        reasons.append("a verdict aimed at no one: a rant, not a complaint")
     if cues.negated:
         reasons.extend(f"negated: '{c}'" for c in cues.negated[:2])
     if other is not None and other.reasons:
@@ -220,7 +288,7 @@ def judge(
         category = "other"
     reasons.extend(severity_reasons)
     return Score(
-        sentiment=sentiment,
+        sentiment=vader,
         complaint=complaint,
         category=category,
         severity=severity,

@@ -7,8 +7,11 @@ Families, in the order the alternation tries them (earlier wins at the same posi
 - negated: a problem word that is denied ("no problem", "not bad", "never disappointed");
 - sarcasm: praise that means the opposite ("thanks for nothing", "great job ... again");
 - breach: a broken expectation (never arrived, still waiting, charged twice, no response, on
-  hold, not working, locked out, worst, unacceptable, ...) — strong on its own;
+  hold, not working, locked out, worst, unacceptable, ...) — strong on its own; its facts
+  (FACTUAL: "promised today, just dispatched", "hour 4 at the gate") come first and its
+  verdicts (VERDICT: worst, disgusting) last, so a rant can be told from a report;
 - problem: weaker words that lean toward a complaint (late, refund, cancelled, issue, again, why);
+- own doing: the writer's own slip ("i accidentally bought", "my mistake"): a request;
 - praise: thanks and delight, which lean away from one;
 - question: an information request ("how do I", "can I", "is there"), not a complaint by itself.
 """
@@ -27,6 +30,13 @@ NEGATED = (
     r"(?:without|no) (?:any )?(?:delays?|hassle|fuss)",
     r"problem solved|issue (?:is )?(?:now )?(?:fixed|resolved|solved)|(?:all )?sorted now",
     r"worst (?:case|part is over)",
+    # Positive idioms built of problem words ("can't wait", "couldn't put it down").
+    r"(?:can'?t|cannot|can not) wait|(?:couldn'?t|can'?t) (?:put (?:it|this) down|stop (?:smiling|"
+    r"laughing|listening|watching|playing|eating)|get enough|be happier|ask for (?:a )?better|"
+    r"fault (?:it|them|this))|(?:will )?never get (?:tired|bored|sick) of|no (?:regrets|"
+    r"complaints here|drama)|nothing but (?:love|praise|good)|never (?:looked|felt|been) better|"
+    r"(?:not|never) (?:gonna|going to) lie|(?:don'?t|do not) (?:hate|mind) (?:it|this|that)|"
+    r"(?:wasn'?t|not|isn'?t) (?:too )?(?:bad|shabby) at all|no (?:wonder|doubt|joke)",
 )
 
 SARCASM = (
@@ -35,23 +45,90 @@ SARCASM = (
     r"so (?:much )?for (?:customer service|your service|support|next day|express|fast)",
     r"cheers for nothing|what a joke|you had one job",
     r"thanks? (?:\w+ )?for (?:ignoring|wasting|ruining|making me wait|the wait|leaving me)",
+    r"thanks?,? (?:\w+ )?for (?:losing|breaking|delaying|cancel\w*|overcharging|double charging|"
+    r"the runaround|the headache|the (?:non-?|zero )?(?:help|reply|response|update))",
+    r"slow clap|golf clap|(?:10|ten)/10 would not|(?:yet )?another (?:day|week|month),? another "
+    r"(?:delay|outage|problem|issue|excuse|cancel\w*|fail\w*)",
 )
 
 # Praise that is sarcastic only next to a problem ("great job ... lost my bag again").
 MAYBE_SARCASM = (
     r"thanks? for (?:the|your) (?:useless|non|zero|lack)\S*",
     r"thanks? for (?:nothing|cancel\w*)",
-    r"(?:yeah|oh) (?:right|great|sure|thanks)",
+    r"(?:yeah|oh|ah) (?:right|great|sure|thanks|yes|joy|fantastic|wonderful|lovely|perfect)",
     r"(?:just|how) (?:great|lovely|wonderful|brilliant|fantastic)",
     r"(?:gotta|got to|have to|i) love (?:how|it when|that|being|paying|waiting)",
     r"(?:great|nice|good|brilliant|fantastic|well) (?:job|work|one|service|done)(?: there)?",
     r"thanks? a lot|thanks? (?:so much|again) for",
+    r"(?:oh )?(?:great|fantastic|brilliant|wonderful|perfect|lovely|awesome|super|marvell?ous),* "
+    r"(?:another|more|again|just great)",
+    r"(?:wonderful|great|fantastic|excellent|amazing|stellar|brilliant|top[- ]notch|"
+    r"outstanding|lovely) (?:customer )?(?:service|support|job|work|experience),* (?:truly|really|"
+    r"as (?:always|usual)|once again|yet again|again)",
+    r"just what i (?:needed|wanted)|nothing says \w+ like|(?:way|nice|good) to go|bravo|"
+    r"(?:love|loving) (?:it |how |that )?when (?:my|the|you|your|a|an)|(?:what|such) a (?:great|"
+    r"fantastic|wonderful|lovely|brilliant) (?:start|way|service|experience)",
 )
 
 _TIME = r"(?:\d+|an?|one|two|three|four|five|six|several|many|few|couple(?: of)?) ?\+? ?"
 _SPAN = r"(?:mins?|minutes?|hours?|hrs?|days?|weeks?|wks?|months?)"
 
-BREACH = (
+# Failures told as facts, with no opinion word: a promise and what happened instead, the
+# hours counted ("hour 4 at the gate", "2 days since we ordered"), nothing "till now".
+FACTUAL = (
+    r"(?:promised|supposed to (?:arrive|be (?:here|delivered|shipped|fixed|back))|due|expected|"
+    r"guaranteed|scheduled|meant to (?:arrive|be here))[^.!?]{0,40}? (?:just|only just|still|"
+    r"only now|now) (?:been )?(?:dispatched|shipped|posted|sent|processing|being processed|"
+    r"preparing|leaving|left)",
+    r"(?:hour|day|week|month|night) (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:at|on|"
+    r"in|stuck|waiting|still|and still|of (?:no|waiting|being|trying|not))",
+    _TIME + _SPAN + r" (?:since (?:i|we|my|our) |after (?:i|we) )(?:ordered|paid|called|emailed|"
+    r"booked|reported|returned|sent|applied|submitted|placed|bought|raised|contacted|complained)|"
+    + _TIME
+    + _SPAN
+    + r" and counting",
+    r"no (?:\w+ ){1,2}(?:till|until|up to|as of) (?:now|date|today)|(?:still )?no (?:reply|"
+    r"response|respon|answer|refund|update|call|email|word|news|sign|delivery|parcel|package|"
+    r"engineer|technician|one) (?:yet|so far|to date|whatsoever)",
+    r"(?:says|said|shows?|showing|marked(?: as)?|claims?|tracking says) (?:it(?: was|'s| is)? |"
+    r"its |my \w+ (?:was |is )?)?(?:delivered|dispatched|out for delivery)",
+    r"(?:do|does|did|will|would)(?:n'?t| not) (?:reply|respond|answer|call back|get back|pick up|"
+    r"show up|turn up|bother)|(?:not|stopped|isn'?t|aren'?t|won'?t be) (?:letting|allowing) (?:me|"
+    r"us)|(?:did|have|has)(?:n'?t| not) (?:get|received? any|been updated|updated)",
+    r"where(?:'s| is| are) (?:the|our|your) (?:\w+ )?(?:update|refund|order|delivery|package|"
+    r"parcel|replacement|money|driver|food|reply|response|engineer|technician|compensation|"
+    r"callback)",
+    r"(?:not|wasn'?t|weren'?t|isn'?t|aren'?t) (?:in|inside) (?:the|my|our) (?:bag|bags|box|order|"
+    r"package|parcel|delivery)|missing from (?:the|my|our)|ripp(?:ing|ed) (?:\w+ )?off",
+)
+
+# Verdicts: opinion words of dissatisfaction about something. Strong when aimed at someone;
+# a verdict with no addressee, no writer and no service named ("the Browns are the worst")
+# is a rant, not a complaint.
+VERDICT = (
+    r"worst|terrible|awful|horrible|horrendous|horrid|pathetic|disgusting|disgusted|disgraceful|"
+    r"disgrace|unacceptable|ridiculous|appalling|appalled|shocking|shocked|shambles|atrocious|"
+    r"abysmal|useless|rubbish|crap|crappy|sucks|suck|sucked|joke|nightmare|dreadful|diabolical|"
+    r"incompetent|unprofessional|unreliable|inexcusable|lousy|shoddy|stinks?|unusable|unhelpful|"
+    r"impolite|(?:not|wasn'?t|isn'?t|weren'?t) (?:very |at all )?helpful|"
+    r"unresponsive|inaccurate|non-?existent|overheat(?:s|ed|ing)?|riddled with|ridden with",
+)
+# Feelings: the writer's own dissatisfaction, a report of an experience even unaddressed.
+FEELING = (
+    r"fed up|sick (?:and tired )?of|tired of|had enough|disappointed|disappointing|"
+    r"disappointment|let ?down|frustrat(?:ed|ing|ion)|annoyed|annoying|angry|furious|livid|"
+    r"outraged|fuming|pissed|unhappy|dissatisfied|upset|gutted|#?nothappy|"
+    r"not (?:happy|impressed|satisfied|pleased|ok|okay|good|great|cool|fair|acceptable|right)",
+)
+
+# Own doing: the writer's own slip, which makes a refund or a wrong address a request.
+OWN_DOING = (
+    r"i (?:accidentally|accidently|mistakenly|unknowingly|wrongly) \w+|by (?:mistake|accident)|"
+    r"my (?:mistake|bad|fault|error)|i (?:forgot|made a (?:mistake|typo|error))|"
+    r"i (?:put|entered|typed|gave|used|chose|selected|picked|ordered) (?:in )?(?:the )?wrong \w+",
+)
+
+FAILURE = (
     # delivery and waiting
     r"never (?:arrived|came|received|got|showed up|turned up|delivered|got back|heard back)",
     r"(?:is|was|are|were|running|arrived|came|turned up|showed up) (?:\w+ )?late|"
@@ -75,7 +152,7 @@ BREACH = (
     r"(?:haven'?t|hasn'?t|didn'?t|never|not) (?:yet )?(?:heard|replied|responded|got back|"
     r"called (?:me )?back|been (?:contacted|helped))",
     r"ignor(?:ed|ing) (?:me|my|us|our)|on hold|hold music|(?:hung|hangs?|hanging) up on",
-    r"(?:please|pls|plz) (?:respond|reply|answer|help|fix|sort)",
+    r"(?:please|pls|plz) (?:respond|reply|answer|fix|sort)",
     # things that do not work
     r"(?:not|isn'?t|aren'?t|doesn'?t|don'?t|won'?t|wont|didn'?t|can'?t|cannot|couldn'?t|"
     r"stopped|never|nothing|unable to) ?(?:work|working|worked|load|loading|connect|"
@@ -105,17 +182,7 @@ BREACH = (
     r"(?:is|was|were|are|came|arrived|item|part|parts|piece|order) missing",
     r"arrived (?:damaged|broken|late|open|empty)|(?:doesn'?t|does not|didn'?t) (?:fit|match)|"
     r"poor (?:quality|service|customer service|communication)",
-    # dissatisfaction
-    r"worst|terrible|awful|horrible|horrendous|horrid|pathetic|disgusting|disgusted|disgraceful|"
-    r"disgrace|unacceptable|ridiculous|appalling|appalled|shocking|shocked|shambles|atrocious|"
-    r"abysmal|useless|rubbish|crap|crappy|sucks|suck|sucked|joke|nightmare|dreadful|diabolical|"
-    r"incompetent|unprofessional|unreliable|inexcusable|lousy|shoddy|stinks?|unusable|unhelpful|"
-    r"impolite|(?:not|wasn'?t|isn'?t|weren'?t) (?:very |at all )?helpful|"
-    r"unresponsive|inaccurate|non-?existent|overheat(?:s|ed|ing)?|riddled with|ridden with",
-    r"fed up|sick (?:and tired )?of|tired of|had enough|disappointed|disappointing|"
-    r"disappointment|let ?down|frustrat(?:ed|ing|ion)|annoyed|annoying|angry|furious|livid|"
-    r"outraged|fuming|pissed|unhappy|dissatisfied|upset|gutted|#?nothappy|"
-    r"not (?:happy|impressed|satisfied|pleased|ok|okay|good|great|cool|fair|acceptable|right)",
+    # dissatisfaction beyond the verdicts
     r"rude|lied|lying|liars?|false advertising|misleading|never again|last time i|"
     r"complain(?:t|ts|ing|ed)?|not good enough|waste of (?:time|money)|"
     r"(?:so|very|really|extremely|too) (?:slow|bad|poor|late)",
@@ -161,6 +228,9 @@ BREACH = (
     r"(?:was |is |has been |got )?(?:cancel+ed|delayed|late)|(?:late|delayed) again",
 )
 
+# A broken expectation: facts of failure first, then the verdicts (same family, "b").
+BREACH = (*FACTUAL, *FAILURE, *VERDICT, *FEELING)
+
 # Waiting, said with time: "since Monday", "for 3 days", "the third time", "all week".
 WAITING = (
     r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last \w+|"
@@ -184,6 +254,14 @@ PROBLEM_QUESTION = (
     r"need (?:help|assistance|someone to)|is (?:there|this) (?:a problem|an issue|"
     r"an outage|a fault)|is (?:anyone|anybody) (?:else|there|home|working)|(?:are|do|does|is) "
     r"(?:you|your|it) (?:even|actually|really)",
+    # Questions that are complaints: "what gives?", "is this normal?", "when will it be back?"
+    r"what gives|is (?:this|that|it) (?:normal|a joke|right|legal|acceptable|fair|ok|okay|how you)|"
+    r"when (?:will|is|are|does) (?:\w+ ){1,3}(?:be )?back (?:on|up)|"
+    r"(?:any|are there) (?:fix(?:es)?|updates?|news|patch) (?:coming|planned|on (?:this|that|it))|"
+    r"anything (?:i|we|you) can do|what(?:'s| is) (?:happening|going on) (?:to|with|at)|"
+    r"what (?:is|'s) (?:this|that)\?|(?:is|are) (?:you|they) (?:serious|kidding|joking)|"
+    r"(?:seriously|really)\?|"
+    r"why (?:is|does|do|did|can'?t) (?:it|this|my|our) (?:\w+ )?(?:take|keep)",
 )
 
 # The brand spoken to directly ("you guys", "your app") — a complaint only with a negative stance.
@@ -220,7 +298,7 @@ PROBLEM = (
 PRAISE = (
     r"thanks?|thank you|thx|ty|cheers|love|loving|loved|great|awesome|amazing|excellent|"
     r"brilliant|fantastic|wonderful|perfect|best|well done|kudos|shout ?out|congrat\w*|"
-    r"appreciate\w*|impressed|happy|glad|enjoy\w*|beautiful|delicious|yay",
+    r"appreciat\w*|impressed|happy|glad|enjoy\w*|beautiful|delicious|yay",
 )
 
 QUESTION = (
@@ -234,6 +312,7 @@ _FAMILIES = (
     ("n", NEGATED),
     ("x", SARCASM),
     ("y", MAYBE_SARCASM),
+    ("o", OWN_DOING),
     ("b", BREACH),
     ("w", WAITING),
     ("k", PROBLEM_QUESTION),
@@ -248,6 +327,12 @@ CUE_SOURCES = tuple(p for _, fam in _FAMILIES for p in fam)
 # cancelled"), so the brand addressed and the writer's issue nouns get a pass of their own.
 TARGET_SOURCES = (*ADDRESS, *ISSUE)
 _family = classifier(_FAMILIES, "p")
+_verdict = classifier((("v", VERDICT),), "")
+
+
+def is_verdict(phrase: str) -> bool:
+    """Whether a breach phrase is an opinion word (VERDICT) rather than a reported failure."""
+    return _verdict(phrase) == "v"
 
 
 class Cues(NamedTuple):
@@ -267,6 +352,7 @@ class Cues(NamedTuple):
     problem_question: tuple[str, ...] = ()
     address: tuple[str, ...] = ()
     issue: tuple[str, ...] = ()
+    own: tuple[str, ...] = ()  # the writer's own slip ("i accidentally ...")
 
 
 _EMPTY = Cues()
@@ -326,6 +412,7 @@ def cues_from(lower: str, phrases: list[str], targets: list[str]) -> Cues:
         tuple(problem_question),
         address,
         issue,
+        tuple(get("o", _NONE)),
     )
 
 

@@ -83,11 +83,15 @@ def fold(text: str, lang: str) -> str:
 
 
 def build(lang: str, tables: list[tuple[str, dict]]) -> Lexicon:
-    """A Lexicon from parsed TOML tables ((file name, table) each, later ones added)."""
+    """A Lexicon from parsed TOML tables ((file name, table) each, later ones added; a later
+    file's tier for a phrase overrides an earlier one's)."""
     tier: dict[str, str] = {}
     shown: dict[str, str] = {}
     prefixes: set[str] = set()
     for name, table in tables:
+        # Within one file the first tier of a phrase holds; a later file (a brand's) overrides
+        # the tier of a phrase an earlier one has ("retraso" moved to `not`).
+        mine: dict[str, str] = {}
         for key, phrases in table.items():
             if key not in TIERS:
                 raise LexiconError(f"{name}: unknown key {key!r} (expected one of {TIERS})")
@@ -99,8 +103,9 @@ def build(lang: str, tables: list[tuple[str, dict]]) -> Lexicon:
                     folded = folded[:-1]
                     prefixes.add(folded)
                 if folded:
-                    tier.setdefault(folded, key)
+                    mine.setdefault(folded, key)
                     shown.setdefault(folded, phrase.strip().rstrip("*"))
+        tier.update(mine)
     return Lexicon(lang, tier, shown, frozenset(prefixes), _compile(lang, tier, prefixes))
 
 
@@ -140,6 +145,40 @@ def load_lexicons(extra_dir: str = "") -> Lexicons:
         for path in sorted(folder.glob("*.toml")):
             paths.setdefault(path.stem, []).append(path)
     return {lang: build(lang, [(str(p), _read(p)) for p in files]) for lang, files in paths.items()}
+
+
+def _shipped_paths() -> dict[str, list[Path]]:
+    paths: dict[str, list[Path]] = {}
+    for path in sorted(LEXICON_DIR.glob("*.toml")):
+        paths.setdefault(path.stem, []).append(path)
+    return paths
+
+
+@lru_cache(maxsize=32)
+def load_brand_lexicons(files: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicons:
+    """The shipped lexicons with a brand's own files added per language, in order.
+
+    `files` is ((language, (path, ...)), ...), as `BrandSettings.lexicons` lists them; a
+    language that ships none may be added. A file that is missing, not TOML or has an unknown
+    key raises LexiconError naming it and the key. Cached: files are read once per process.
+    """
+    paths = _shipped_paths()
+    for lang, extra in files:
+        if not re.fullmatch(r"[a-z]{2,3}", lang):
+            raise LexiconError(f"lexicons: {lang!r} is not a language code (es, de, pt-br: es)")
+        for name in extra:
+            path = Path(name)
+            if not path.is_file():
+                raise LexiconError(f"{path}: the brand's {lang} lexicon file does not exist")
+            paths.setdefault(lang, []).append(path)
+    return {lang: build(lang, [(str(p), _read(p)) for p in found]) for lang, found in paths.items()}
+
+
+def brand_lexicons(files: dict[str, list[str]]) -> Lexicons | None:
+    """A brand's lexicons from its `lexicons` setting; None (the shipped ones) when it has none."""
+    if not files:
+        return None
+    return load_brand_lexicons(tuple((lang, tuple(found)) for lang, found in sorted(files.items())))
 
 
 def _addressed_question(lower: str, handles: tuple[str, ...]) -> str:
