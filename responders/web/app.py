@@ -23,12 +23,14 @@ from responders.web import (
     routes_case,
     routes_channels,
     routes_dashboard,
+    routes_editor,
     routes_health,
     routes_help,
     routes_incidents,
     routes_ownership,
     routes_queue,
     routes_recovery,
+    routes_templates,
     routes_webhooks,
 )
 from responders.web.api import create_api
@@ -87,6 +89,8 @@ def create_app(
         routes_webhooks,
         routes_help,
         routes_ownership,
+        routes_editor,
+        routes_templates,
     )
     for module in routers:
         app.include_router(module.router)

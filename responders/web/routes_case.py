@@ -21,9 +21,11 @@ from responders.cases.actions import (
 from responders.cases.ownership import ownership
 from responders.publishers import MODE_LABELS, best_mode, reply_modes
 from responders.replies.drafting import render_measured, render_reply
+from responders.replies.languages import is_language_code
 from responders.results import Result
 from responders.staff.access import APPROVER, RESPONDER, can
 from responders.web import case_data as cd
+from responders.web.routes_editor import editor_context
 from responders.web.deps import (
     case_or_404,
     commit_or_conflict,
@@ -60,6 +62,8 @@ def _case_page(
     modes = reply_modes(case.platform, mention.reply_allowed if mention else False)
     channels = [mode for mode, reason in modes.items() if reason is None]
     held = ownership(session, case)
+    chosen = editor or {"channel": best_mode(modes)}
+    words = editor_context(settings, case, mention, user, sources, chosen)
     context: dict[str, Any] = {
         "view": view,
         "case": case,
@@ -73,7 +77,8 @@ def _case_page(
         "public_allowed": cd.public_reply_allowed(view.mention),
         "two_person_rule": settings_of(request).two_person_rule(case.brand),
         "steps": m.RECOVERY_STEPS,
-        "editor": editor or {"template": "", "source": "", "channel": best_mode(modes)},
+        "editor": {"template": words["kind"], "channel": best_mode(modes), **(editor or {})},
+        "words": words,
         "error": error,
         "staff": _staff(session),
         "later": _later_posts(request, session, case),
@@ -127,9 +132,13 @@ def preview(
     mention = session.get(m.Mention, case.first_mention_id)
     source = str(payload.get("source", ""))
     channel = str(payload.get("channel", "public"))
-    variables = cd.case_variables(settings_of(request), case, mention, user)
+    if channel not in cd.CHANNELS:
+        return JSONResponse({"ok": False, "error": "unknown reply channel"}, 400)
+    variables = cd.case_variables(settings_of(request), case, mention, user, delivery=channel)
     # Measured, not refused: the editor shows an over-long text with its count.
-    rendered = render_measured(source, variables, case.platform, public=channel == "public")
+    rendered = render_measured(
+        source, variables, case.platform, public=channel == "public", mode=channel
+    )
     if not rendered.ok or rendered.value is None:
         return JSONResponse({"ok": False, "error": rendered.error, "text": "", "length": ""})
     length = rendered.value.length  # a DM or manual reply has limit 0: never over
@@ -155,6 +164,7 @@ def submit_draft(
     case_id: int,
     version: int = Form(...),
     template: str = Form(""),
+    lang: str = Form(""),
     source: str = Form(""),
     channel: str = Form("public"),
     action: str = Form("submit"),
@@ -163,7 +173,7 @@ def submit_draft(
 ) -> Response:
     """Save a draft, submit it for approval, or (approvers) approve it at once."""
     case = case_or_404(session, case_id)
-    editor = {"template": template, "source": source, "channel": channel}
+    editor = {"template": template, "lang": lang, "source": source, "channel": channel}
     if channel not in cd.CHANNELS or action not in ("save", "submit", "approve"):
         raise HTTPException(400, "unknown reply channel or action")
     if action == "approve" and not can(user, APPROVER):
@@ -171,8 +181,10 @@ def submit_draft(
     mention = session.get(m.Mention, case.first_mention_id)
     if mention is None:
         raise HTTPException(409, "this case has no mention to answer")
-    variables = cd.case_variables(settings_of(request), case, mention, user)
-    rendered = render_reply(source, variables, case.platform, public=channel == "public")
+    variables = cd.case_variables(settings_of(request), case, mention, user, delivery=channel)
+    rendered = render_reply(
+        source, variables, case.platform, public=channel == "public", mode=channel
+    )
     if not rendered.ok or rendered.value is None:
         return _case_page(request, session, case, user, editor, rendered.error, 400)
     saved = save_draft(
@@ -180,7 +192,7 @@ def submit_draft(
         case,
         mention,
         user,
-        template,
+        f"{template}.{lang}" if template and is_language_code(lang) else template,
         rendered.value.text,
         channel=channel,
         submit=action != "save",
