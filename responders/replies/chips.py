@@ -105,9 +105,7 @@ def escape_text(text: str) -> str:
 
 def segments_to_source(segments: list[Segment]) -> str:
     """The template that renders to these pieces: text escaped, each chip as `{{ name }}`."""
-    return "".join(
-        f"{{{{ {s.name} }}}}" if s.name else escape_text(s.text) for s in segments
-    )
+    return "".join(f"{{{{ {s.name} }}}}" if s.name else escape_text(s.text) for s in segments)
 
 
 def plain_text(segments: list[Segment]) -> str:

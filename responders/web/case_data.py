@@ -18,8 +18,8 @@ from responders.replies.drafting import (
     find_template,
     template_languages,
 )
-from responders.replies.languages import normalize as normalize_language
 from responders.replies.drafting import reply_variables as make_variables
+from responders.replies.languages import normalize as normalize_language
 from responders.web.deps import by_id
 
 CHANNELS = ("public", "dm", "manual")

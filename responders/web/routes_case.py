@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from monitor.ingest.writes import MAX_LATER_POSTS, LaterPost, later_posts
+from monitor.mention import utcnow
 from monitor.settings import BrandSettings
 from monitor.storage import models as m
 from responders.cases.actions import (
@@ -19,13 +20,13 @@ from responders.cases.actions import (
     save_draft,
 )
 from responders.cases.ownership import ownership
+from responders.cases.viewers import describe, heartbeat, viewers
 from responders.publishers import MODE_LABELS, best_mode, reply_modes
 from responders.replies.drafting import render_measured, render_reply
 from responders.replies.languages import is_language_code
 from responders.results import Result
 from responders.staff.access import APPROVER, RESPONDER, can
 from responders.web import case_data as cd
-from responders.web.routes_editor import editor_context
 from responders.web.deps import (
     case_or_404,
     commit_or_conflict,
@@ -41,6 +42,7 @@ from responders.web.deps import (
     see_other,
     settings_of,
 )
+from responders.web.routes_editor import editor_context
 
 router = APIRouter()
 APPROVED = "reply approved: it is queued for sending"
@@ -82,6 +84,7 @@ def _case_page(
         "error": error,
         "staff": _staff(session),
         "later": _later_posts(request, session, case),
+        "viewing": describe(viewers(session, case.id, user.id, utcnow())),
     }
     return render(request, "case.html", context, status_code)
 
@@ -116,7 +119,10 @@ def case_view(
     session: Session = Depends(db_session),
 ) -> Response:
     """A case with its mention in context, the checklist, the drafts and the editor."""
-    return _case_page(request, session, case_or_404(session, case_id), user)
+    case = case_or_404(session, case_id)
+    heartbeat(session, case.id, user.id, utcnow())  # opening the page starts a visit
+    session.commit()
+    return _case_page(request, session, case, user)
 
 
 @router.post("/cases/{case_id}/preview", dependencies=[Depends(csrf_protect)])

@@ -29,9 +29,7 @@ router = APIRouter()
 DEFAULT_KIND = "apology"  # what most flagged posts need first: the editor opens with it ready
 
 
-def pieces(
-    source: str, variables: dict[str, Any], channel: str
-) -> Result[list[Segment]]:
+def pieces(source: str, variables: dict[str, Any], channel: str) -> Result[list[Segment]]:
     """`source` rendered as text and chips for this case, its words adapted to the channel."""
     rendered = render_segments(source, variables)
     if not rendered.ok or rendered.value is None:
