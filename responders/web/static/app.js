@@ -27,7 +27,17 @@
     });
   }
 
-  function escapeText(text) { return text.split("{").join("{{ '{' }}"); }
+  var TAIL = "\u200b";  // keeps a caret place after a trailing chip; never part of the reply
+
+  function escapeText(text) { return text.split(TAIL).join("").split("{").join("{{ '{' }}"); }
+
+  // Chrome cannot put the caret after a non-editable chip that ends the text: give it a place.
+  function ensureTail(box) {
+    var last = box.lastChild;
+    if (last && last.nodeType === 1 && last.classList.contains("chip")) {
+      box.appendChild(document.createTextNode(TAIL));
+    }
+  }
 
   // The editor's content as a template: text nodes escaped, chips as {{ name }}, lines kept.
   function serialize(node) {
@@ -106,6 +116,7 @@
         var s = segments[i];
         box.appendChild(s.name ? makeChip(s) : document.createTextNode(s.text));
       }
+      ensureTail(box);
       info.hidden = true;
       edited = false;
       refresh();
@@ -160,6 +171,7 @@
       channel.addEventListener("change", function () { if (edited) { refresh(); } else { compose(); } });
     }
     form.addEventListener("submit", function () { source.value = serialize(box); });
+    ensureTail(box);
     if (box.childNodes.length) { refresh(); }
   }
 
