@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,19 +53,28 @@ class Counter:
 
     clicks: int = 0
     keystrokes: int = 0
+    started: float = 0.0
+    log: list[str] = field(default_factory=list)
+
+    def note(self, what: str) -> None:
+        """Remember when an action was done (printed with --steps)."""
+        self.log.append(f"{time.perf_counter() - self.started:6.2f} s  {what}")
 
     def click(self, page: Any, selector: str) -> None:
         """One click on the first element `selector` matches."""
+        self.note(f"click {selector}")
         page.locator(selector).first.click()
         self.clicks += 1
 
     def choose(self, page: Any, selector: str, value: str) -> None:
         """A <select> choice: two clicks (open the list, pick the option)."""
+        self.note(f"choose {value} in {selector}")
         page.select_option(selector, value)
         self.clicks += 2
 
     def type(self, page: Any, selector: str, text: str) -> None:
         """Typing into a field: one keystroke action."""
+        self.note(f"type into {selector}")
         page.fill(selector, text)
         self.keystrokes += 1
 
@@ -149,7 +158,7 @@ def main() -> None:
             )
             page = browser.new_page(viewport={"width": 1360, "height": 900})
             page.set_default_timeout(20_000)
-            started = time.perf_counter()
+            started = count.started = time.perf_counter()
             mode = answer(page, base, case_id, count)
             approve(page, base, case_id, count, mode)
             seconds = time.perf_counter() - started
@@ -160,6 +169,8 @@ def main() -> None:
             ).all()
         server.should_exit = True
         thread.join(timeout=10)
+    if "--steps" in sys.argv:
+        print("\n".join(count.log))
     print(f"case #{case_id}: mode {mode}, drafts {list(states)}")
     print(
         f"answer one complaint: {count.clicks} clicks, {count.keystrokes} keystroke actions,"

@@ -25,7 +25,8 @@ def test_others_seen_within_the_window_are_listed_with_their_visits_start(
         (timedelta(seconds=2), vera, ["alice", "vera"], "Also viewing: alice (since 10:42), vera"
          " (since 10:42)"),
         # alice keeps polling; vera closed her page and falls out of the window
-        (VIEWING_WINDOW + timedelta(seconds=3), alice, ["alice"], "Also viewing: alice (since 10:42)"),
+        (VIEWING_WINDOW + timedelta(seconds=3), alice, ["alice"],
+         "Also viewing: alice (since 10:42)"),
         # vera comes back two minutes later: a new visit, with its own start
         (timedelta(minutes=2), vera, ["vera"], "Also viewing: vera (since 10:44)"),
     ]  # fmt: skip
