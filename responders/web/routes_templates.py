@@ -122,9 +122,12 @@ def template_save(
     session: Session = Depends(db_session),
 ) -> Response:
     """Save a template: sandbox-checked, written atomically, audited; the editor sees it now."""
+    parsed = parse_name(name)
+    if not parsed.ok or parsed.value is None:
+        raise HTTPException(404, parsed.error)  # nothing is read or written for a bad name
     if len(source) > MAX_TEMPLATE_CHARS:
         return _edit_page(request, name, source, f"too long ({len(source)} characters)", 400)
-    path = _folder(request) / "replies" / f"{name.removesuffix('.j2')}.j2"
+    path = _folder(request) / "replies" / f"{parsed.value.name}.j2"
     before = path.read_text(encoding="utf-8") if path.is_file() else None
     written = write_file(_folder(request), name, source)
     if not written.ok or written.value is None:

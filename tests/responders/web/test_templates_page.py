@@ -181,3 +181,13 @@ def test_a_dm_preview_and_draft_never_ask_for_a_dm(
         headers={"X-CSRF-Token": token, "Accept": "application/json"},
     ).json()
     assert not refused["ok"] and "'DMs'" in refused["error"]
+
+
+@pytest.mark.parametrize("name", ["..", "apology.xx.yy", "refund"])
+def test_saving_under_a_bad_name_writes_nothing(client_as: Any, folder: Path, name: str) -> None:
+    ada = client_as("ada")
+    token = csrf_from(ada.get("/admin/templates").text)
+    files = sorted(p.name for p in folder.rglob("*"))
+    response = ada.post(f"/admin/templates/{name}", data={"source": "hi", "csrf_token": token})
+    assert response.status_code in (404, 405)
+    assert sorted(p.name for p in folder.rglob("*")) == files
