@@ -603,3 +603,20 @@ class ModelVersion(Base):
 # Every stored mention newest first, in keyset pages (responders.cases.mention_search): without
 # it each page of an unfiltered search sorts the whole table.
 Index("ix_mentions_created_id", Mention.created_at, Mention.id)
+# --- who has a case page open (issue 13, collision detection) ----------------------------------
+
+
+class CaseViewer(Base):
+    """A staff member with a case page open: the page's polling refreshes `last_seen`.
+
+    One row per case and person, rewritten by each heartbeat; a row older than the viewing
+    window means the page was closed (or hidden), and its next heartbeat starts a new visit.
+    A table, not process memory, because `makegood serve` runs several worker processes.
+    """
+
+    __tablename__ = "case_viewers"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("recovery_cases.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)  # this visit's start
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)

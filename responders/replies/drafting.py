@@ -3,7 +3,9 @@
 The shipped templates are one file per kind and tone (`apology.j2`, `apology.formal.j2`); the
 platform's shorter text is a `{% if platform == "x" %}` block inside (templates/README.md). A
 per-platform file (`apology.x.j2`, `apology.formal.bluesky.j2`) still wins over the generic one, so
-templates staff edited in the older one-file-per-platform layout keep working.
+templates staff edited in the older one-file-per-platform layout keep working. A language variant
+is the same name with the language code before `.j2` (`apology.es.j2`, `apology.formal.es.j2`);
+asked for a language, every variant in it is tried before the default-language files.
 
 Rendering is pure (the template source is passed in or read once at the edge) and refuses a reply
 that is over the platform's limit. Replies are plain text for the platforms, so no HTML escaping
@@ -19,8 +21,11 @@ from typing import Any
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
+from responders.replies.languages import is_language_code
+from responders.replies.languages import normalize as normalize_language
 from responders.replies.lengths import Length, measure
 from responders.replies.sandbox import TemplateLimitError, bounded_render, make_environment
+from responders.replies.wording import worded
 from responders.results import Result
 
 REPLY_KINDS = ("apology", "outreach", "solution", "follow_up", "compensation")
@@ -38,23 +43,27 @@ class Rendered:
     length: Length
 
 
-def template_candidates(kind: str, tone: str, platform: str) -> list[str]:
+def template_candidates(kind: str, tone: str, platform: str, lang: str = "") -> list[str]:
     """File names to try, most specific first (kind.tone.platform ... kind).
 
     The shipped folder has only `kind.j2` and `kind.tone.j2`; the platform names are kept for
-    staff-edited per-platform files, which win over the generic file of the tone.
+    staff-edited per-platform files, which win over the generic file of the tone. With `lang`,
+    the same names in that language come first: the customer's language matters more than a
+    platform's shorter text (a language file has its own platform blocks).
     """
-    return [
-        f"{kind}.{tone}.{platform}.j2",
-        f"{kind}.{platform}.j2",
-        f"{kind}.{tone}.j2",
-        f"{kind}.j2",
-    ]
+    stems = [f"{kind}.{tone}.{platform}", f"{kind}.{platform}", f"{kind}.{tone}", kind]
+    # An empty platform or tone leaves an empty part ("apology..j2"): no such file, drop it.
+    stems = [stem for stem in stems if "" not in stem.split(".")]
+    code = normalize_language(lang)
+    localized = [f"{stem}.{code}.j2" for stem in stems] if is_language_code(code) else []
+    return localized + [f"{stem}.j2" for stem in stems]
 
 
-def find_template(folder: Path, kind: str, tone: str = "warm", platform: str = "") -> Path | None:
-    """The most specific reply template file for a kind, tone and platform, if any."""
-    for name in template_candidates(kind, tone, platform):
+def find_template(
+    folder: Path, kind: str, tone: str = "warm", platform: str = "", lang: str = ""
+) -> Path | None:
+    """The most specific reply template file for a kind, tone, platform and language, if any."""
+    for name in template_candidates(kind, tone, platform, lang):
         path = folder / "replies" / name
         if path.is_file():
             return path
@@ -70,6 +79,19 @@ def missing_reply_templates(folder: Path) -> list[str]:
         for kind in REPLY_KINDS
         if find_template(folder, kind) is None
     ]
+
+
+def variant_language(path: Path) -> str:
+    """The language of a template file ('es' for apology.es.j2), '' for a default-language one."""
+    parts = path.name.removesuffix(".j2").split(".")
+    return parts[-1] if len(parts) > 1 and is_language_code(parts[-1]) else ""
+
+
+def template_languages(folder: Path, kind: str) -> list[str]:
+    """The languages a reply kind has a variant file in (sorted codes; the default not listed)."""
+    files = (folder / "replies").glob(f"{kind}.*.j2")
+    found = {variant_language(p) for p in files if p.name.split(".")[0] == kind}
+    return sorted(code for code in found if code)
 
 
 def list_templates(folder: Path) -> list[str]:
@@ -116,27 +138,41 @@ def _where(exc: BaseException) -> str:
 
 
 def render_measured(
-    source: str, variables: dict[str, Any], platform: str, *, public: bool = True
+    source: str,
+    variables: dict[str, Any],
+    platform: str,
+    *,
+    public: bool = True,
+    mode: str = "",
 ) -> Result[Rendered]:
     """Render a reply and measure it on `platform`, over the limit or not (the caller decides).
 
     A reply that is not posted in public (a DM, or one staff post themselves) has no limit: its
-    length is counted with limit 0.
+    length is counted with limit 0. `mode` is the delivery mode: a DM is worded as one
+    (responders.replies.wording), and refused when it still asks for a DM.
     """
     rendered = render_source(source, variables)
     if not rendered.ok or rendered.value is None:
         return Result.failure(rendered.error)
-    length = measure(rendered.value, platform)
+    adapted = worded(rendered.value, mode)
+    if not adapted.ok or adapted.value is None:
+        return Result.failure(adapted.error)
+    length = measure(adapted.value, platform)
     if not public:
         length = Length(length.count, 0, length.unit)
-    return Result.success(Rendered(rendered.value, length))
+    return Result.success(Rendered(adapted.value, length))
 
 
 def render_reply(
-    source: str, variables: dict[str, Any], platform: str, *, public: bool = True
+    source: str,
+    variables: dict[str, Any],
+    platform: str,
+    *,
+    public: bool = True,
+    mode: str = "",
 ) -> Result[Rendered]:
     """Render a reply for `platform`; refuse a public one (with its length) over the limit."""
-    measured = render_measured(source, variables, platform, public=public)
+    measured = render_measured(source, variables, platform, public=public, mode=mode)
     if not measured.ok or measured.value is None:
         return measured
     length = measured.value.length
@@ -160,6 +196,7 @@ def reply_variables(
     platform: str = "",
     post_url: str = "",
     solution: str = "",
+    delivery: str = "public",
 ) -> dict[str, Any]:
     """The variables every reply template may use (listed in templates/README.md).
 
@@ -180,4 +217,6 @@ def reply_variables(
         "post_url": post_url,
         # What was done to fix it (the solution templates have a fallback when it is empty).
         "solution": solution,
+        # How the reply goes out ("public", "dm", "manual"): a template may word itself for it.
+        "delivery": delivery,
     }

@@ -24,6 +24,7 @@ from responders.web import (
     routes_case,
     routes_channels,
     routes_dashboard,
+    routes_editor,
     routes_feedback,
     routes_health,
     routes_help,
@@ -33,6 +34,7 @@ from responders.web import (
     routes_queue,
     routes_queue_live,
     routes_recovery,
+    routes_templates,
     routes_webhooks,
 )
 from responders.web.api import create_api
@@ -95,6 +97,8 @@ def create_app(
         routes_models,
         routes_queue_live,
         routes_bulk,
+        routes_editor,
+        routes_templates,
     )
     for module in routers:
         app.include_router(module.router)

@@ -16,8 +16,10 @@ from monitor.storage import models as m
 from responders.replies.drafting import (
     REPLY_KINDS,
     find_template,
+    template_languages,
 )
 from responders.replies.drafting import reply_variables as make_variables
+from responders.replies.languages import normalize as normalize_language
 from responders.web.deps import by_id
 
 CHANNELS = ("public", "dm", "manual")
@@ -143,11 +145,14 @@ def channels_for(mention: m.Mention | None) -> list[str]:
 
 
 SOURCES_TTL = 10.0  # seconds: an edited reply template shows in the editor within this
-_sources: dict[tuple[str, str], tuple[float, dict[str, dict[str, str]]]] = {}
+_sources: dict[tuple[str, str], tuple[float, dict[str, dict[str, Any]]]] = {}
 
 
-def template_sources(settings: Settings, platform: str) -> dict[str, dict[str, str]]:
+def template_sources(settings: Settings, platform: str) -> dict[str, dict[str, Any]]:
     """For each reply kind with a template: the file chosen for this platform and its text.
+
+    `variants` maps each language the kind has a file in ('' for the default) to that file
+    and its text, chosen for this platform the same way.
 
     Kept for SOURCES_TTL seconds per folder and platform, so a case page does not look up and
     read five files on every view.
@@ -162,17 +167,43 @@ def template_sources(settings: Settings, platform: str) -> dict[str, dict[str, s
     return found
 
 
-def _read_sources(folder: Path, platform: str) -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
+def _read_sources(folder: Path, platform: str) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
     for kind in REPLY_KINDS:
         path = find_template(folder, kind, "warm", platform)
-        if path is not None:
-            found[kind] = {"file": path.name, "source": path.read_text(encoding="utf-8")}
+        if path is None:
+            continue
+        variants: dict[str, dict[str, str]] = {"": _file(path)}
+        for lang in template_languages(folder, kind):
+            localized = find_template(folder, kind, "warm", platform, lang)
+            if localized is not None:
+                variants[lang] = _file(localized)
+        found[kind] = {**_file(path), "variants": variants}
     return found
 
 
+def _file(path: Path) -> dict[str, str]:
+    return {"file": path.name, "source": path.read_text(encoding="utf-8")}
+
+
+def forget_sources() -> None:
+    """Drop the cached template texts (after an admin saved a template: show it at once)."""
+    _sources.clear()
+
+
+def choose_variant(sources: dict[str, dict[str, Any]], kind: str, lang: str) -> str:
+    """The variant of `kind` the editor preselects: the post's language if it has one, else ''."""
+    code = normalize_language(lang)
+    variants = sources.get(kind, {}).get("variants", {})
+    return code if code and code in variants else ""
+
+
 def case_variables(
-    settings: Settings, case: m.RecoveryCase, mention: m.Mention | None, user: m.User
+    settings: Settings,
+    case: m.RecoveryCase,
+    mention: m.Mention | None,
+    user: m.User,
+    delivery: str = "public",
 ) -> dict[str, Any]:
     """The variables a reply template sees for this case."""
     try:
@@ -188,4 +219,5 @@ def case_variables(
         case_id=case.id,
         platform=case.platform,
         post_url=mention.url if mention else "",
+        delivery=delivery,
     )

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from monitor.ingest.writes import MAX_LATER_POSTS, LaterPost, later_posts
+from monitor.mention import utcnow
 from monitor.settings import BrandSettings
 from monitor.storage import models as m
 from responders.cases.actions import (
@@ -20,8 +21,10 @@ from responders.cases.actions import (
 )
 from responders.cases.feedback import NOT_A_COMPLAINT, last_dismissal
 from responders.cases.ownership import ownership
+from responders.cases.viewers import describe, heartbeat, viewers
 from responders.publishers import MODE_LABELS, best_mode, reply_modes
 from responders.replies.drafting import render_measured, render_reply
+from responders.replies.languages import is_language_code
 from responders.results import Result
 from responders.staff.access import APPROVER, RESPONDER, can
 from responders.web import case_data as cd
@@ -40,6 +43,7 @@ from responders.web.deps import (
     see_other,
     settings_of,
 )
+from responders.web.routes_editor import editor_context
 
 router = APIRouter()
 APPROVED = "reply approved: it is queued for sending"
@@ -61,6 +65,8 @@ def _case_page(
     modes = reply_modes(case.platform, mention.reply_allowed if mention else False)
     channels = [mode for mode, reason in modes.items() if reason is None]
     held = ownership(session, case)
+    chosen = editor or {"channel": best_mode(modes)}
+    words = editor_context(settings, case, mention, user, sources, chosen)
     context: dict[str, Any] = {
         "view": view,
         "case": case,
@@ -74,11 +80,13 @@ def _case_page(
         "public_allowed": cd.public_reply_allowed(view.mention),
         "two_person_rule": settings_of(request).two_person_rule(case.brand),
         "steps": m.RECOVERY_STEPS,
-        "editor": editor or {"template": "", "source": "", "channel": best_mode(modes)},
+        "editor": {"template": words["kind"], "channel": best_mode(modes), **(editor or {})},
+        "words": words,
         "error": error,
         "staff": _staff(session),
         "later": _later_posts(request, session, case),
         "dismissal": last_dismissal(session, case) if case.outcome == NOT_A_COMPLAINT else None,
+        "viewing": describe(viewers(session, case.id, user.id, utcnow())),
     }
     return render(request, "case.html", context, status_code)
 
@@ -113,7 +121,10 @@ def case_view(
     session: Session = Depends(db_session),
 ) -> Response:
     """A case with its mention in context, the checklist, the drafts and the editor."""
-    return _case_page(request, session, case_or_404(session, case_id), user)
+    case = case_or_404(session, case_id)
+    heartbeat(session, case.id, user.id, utcnow())  # opening the page starts a visit
+    session.commit()
+    return _case_page(request, session, case, user)
 
 
 @router.post("/cases/{case_id}/preview", dependencies=[Depends(csrf_protect)])
@@ -129,9 +140,13 @@ def preview(
     mention = session.get(m.Mention, case.first_mention_id)
     source = str(payload.get("source", ""))
     channel = str(payload.get("channel", "public"))
-    variables = cd.case_variables(settings_of(request), case, mention, user)
+    if channel not in cd.CHANNELS:
+        return JSONResponse({"ok": False, "error": "unknown reply channel"}, 400)
+    variables = cd.case_variables(settings_of(request), case, mention, user, delivery=channel)
     # Measured, not refused: the editor shows an over-long text with its count.
-    rendered = render_measured(source, variables, case.platform, public=channel == "public")
+    rendered = render_measured(
+        source, variables, case.platform, public=channel == "public", mode=channel
+    )
     if not rendered.ok or rendered.value is None:
         return JSONResponse({"ok": False, "error": rendered.error, "text": "", "length": ""})
     length = rendered.value.length  # a DM or manual reply has limit 0: never over
@@ -157,6 +172,7 @@ def submit_draft(
     case_id: int,
     version: int = Form(...),
     template: str = Form(""),
+    lang: str = Form(""),
     source: str = Form(""),
     channel: str = Form("public"),
     action: str = Form("submit"),
@@ -165,7 +181,7 @@ def submit_draft(
 ) -> Response:
     """Save a draft, submit it for approval, or (approvers) approve it at once."""
     case = case_or_404(session, case_id)
-    editor = {"template": template, "source": source, "channel": channel}
+    editor = {"template": template, "lang": lang, "source": source, "channel": channel}
     if channel not in cd.CHANNELS or action not in ("save", "submit", "approve"):
         raise HTTPException(400, "unknown reply channel or action")
     if action == "approve" and not can(user, APPROVER):
@@ -173,8 +189,10 @@ def submit_draft(
     mention = session.get(m.Mention, case.first_mention_id)
     if mention is None:
         raise HTTPException(409, "this case has no mention to answer")
-    variables = cd.case_variables(settings_of(request), case, mention, user)
-    rendered = render_reply(source, variables, case.platform, public=channel == "public")
+    variables = cd.case_variables(settings_of(request), case, mention, user, delivery=channel)
+    rendered = render_reply(
+        source, variables, case.platform, public=channel == "public", mode=channel
+    )
     if not rendered.ok or rendered.value is None:
         return _case_page(request, session, case, user, editor, rendered.error, 400)
     saved = save_draft(
@@ -182,7 +200,7 @@ def submit_draft(
         case,
         mention,
         user,
-        template,
+        f"{template}.{lang}" if template and is_language_code(lang) else template,
         rendered.value.text,
         channel=channel,
         submit=action != "save",

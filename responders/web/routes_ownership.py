@@ -1,4 +1,8 @@
-"""Who is on a case, live: the owner banner's polling endpoint (with an ETag) and taking over."""
+"""Who is on a case, live: the owner banner's polling endpoint (with an ETag) and taking over.
+
+Each poll is also the poller's heartbeat (responders.cases.viewers): the banner lists the other
+staff who have the case open now.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from monitor.mention import utcnow
 from monitor.storage import models as m
 from responders.cases.ownership import ownership, take_over
+from responders.cases.viewers import describe, heartbeat, viewers
 from responders.staff.access import RESPONDER
 from responders.web.deps import (
     case_or_404,
@@ -27,6 +33,7 @@ router = APIRouter()
 def presence(session: Session, case: m.RecoveryCase, user: m.User) -> dict[str, object]:
     """What the owner banner shows: the owner, since when, and the case's state, for `user`."""
     held = ownership(session, case)
+    others = viewers(session, case.id, user.id, utcnow())
     pending = session.scalar(
         select(func.count())
         .select_from(m.ReplyDraft)
@@ -42,6 +49,8 @@ def presence(session: Session, case: m.RecoveryCase, user: m.User) -> dict[str, 
         "banner": held.describe(),
         "mine": held.owner_id == user.id,
         "pending_drafts": pending or 0,
+        "viewers": [v.as_dict() for v in others],
+        "viewing": describe(others),
     }
 
 
@@ -53,7 +62,10 @@ def case_presence(
     session: Session = Depends(db_session),
 ) -> Response:
     """The banner's state as JSON; 304 when it has not changed since the page's last poll."""
-    return json_with_etag(request, presence(session, case_or_404(session, case_id), user))
+    case = case_or_404(session, case_id)
+    heartbeat(session, case.id, user.id, utcnow())
+    session.commit()
+    return json_with_etag(request, presence(session, case, user))
 
 
 @router.post("/cases/{case_id}/take-over", dependencies=[Depends(csrf_protect)])

@@ -405,6 +405,23 @@ def upgrade() -> None:
         batch_op.create_index("ix_case_events_case", ["case_id", "id"], unique=False)
 
     op.create_table(
+        "case_viewers",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("first_seen", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", monitor.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["recovery_cases.id"], name=op.f("fk_case_viewers_case_id_recovery_cases")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_case_viewers_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("case_id", "user_id", name=op.f("pk_case_viewers")),
+    )
+    with op.batch_alter_table("case_viewers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_viewers_last_seen"), ["last_seen"], unique=False)
+
+    op.create_table(
         "compensations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -578,6 +595,10 @@ def downgrade() -> None:
 
     op.drop_table("mentions")
     op.drop_table("compensations")
+    with op.batch_alter_table("case_viewers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_viewers_last_seen"))
+
+    op.drop_table("case_viewers")
     with op.batch_alter_table("case_events", schema=None) as batch_op:
         batch_op.drop_index("ix_case_events_case")
 

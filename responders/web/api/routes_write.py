@@ -63,8 +63,10 @@ def submit_draft(
     mention = session.get(m.Mention, case.first_mention_id)
     if mention is None:
         raise ApiProblem(409, "this case has no mention to answer")
-    variables = case_variables(settings_of(request), case, mention, user)
-    rendered = render_reply(body.source, variables, case.platform, public=body.channel == "public")
+    variables = case_variables(settings_of(request), case, mention, user, delivery=body.channel)
+    rendered = render_reply(
+        body.source, variables, case.platform, public=body.channel == "public", mode=body.channel
+    )
     if not rendered.ok or rendered.value is None:
         field = FieldError(field="body.source", message=rendered.error)
         raise ApiProblem(422, f"source: {rendered.error}", [field])

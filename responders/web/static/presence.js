@@ -1,5 +1,6 @@
 // makegood: the case page's owner banner, kept live. Polls /cases/N/presence with the last ETag
 // (a 304 costs nothing) and rewrites the banner with textContent only (CSP: no inline script).
+// Each poll is also this page's heartbeat: the banner lists who else has the case open.
 "use strict";
 
 (function () {
@@ -12,10 +13,12 @@
     var text = document.getElementById("owner-text");
     var who = document.getElementById("assignee");
     var stale = document.getElementById("owner-stale");
+    var viewing = document.getElementById("viewers");
     var etag = null;
 
     function apply(state) {
       who.textContent = state.owner || "nobody";
+      if (viewing) { viewing.textContent = state.viewing || ""; }
       text.textContent = state.owner ? "· " + state.banner : "";
       banner.classList.toggle("owner-other", !!state.owner && !state.mine);
       if (String(state.version) !== version) {

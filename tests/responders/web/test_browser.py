@@ -66,27 +66,27 @@ def test_approver_filters_opens_drafts_previews_and_approves(
     page.wait_for_url(f"{live_server}/cases/{target}")
     assert page.locator("#post-text").inner_text() == "@kettlebird third kettle that arrived broken"
 
-    # Pick a template: the preview and the X length counter appear.
-    page.select_option("#template", "apology")
+    # The editor opens with the apology ready: the preview and the X length counter appear.
+    assert page.locator("#template").input_value() == "apology"
     preview = page.locator("#preview")
     expect(preview).not_to_be_empty()
     assert preview.inner_text().startswith("@pat We're sorry")
     assert "delivery problem" in preview.inner_text()
     assert re.fullmatch(r"\d+ / 280 weighted characters", page.locator("#length").inner_text())
 
-    # Edit: the preview follows, rendered as text even when it looks like HTML.
-    page.fill("#source", "{{ handle }} so sorry <b>truly</b>, fixing it now.")
+    # Edit the words: the preview follows, rendered as text even when it looks like HTML.
+    page.fill("#reply-editor", "@pat so sorry <b>truly</b>, fixing it now.")
     expect(preview).to_contain_text("truly")
     assert preview.inner_text() == "@pat so sorry <b>truly</b>, fixing it now."
     assert preview.locator("b").count() == 0
     assert page.locator("#length").inner_text() == "42 / 280 weighted characters"
 
-    # A template reaching for Python internals is refused in the preview, cleanly.
-    page.fill("#source", "{{ ''.__class__.__mro__ }}")
-    expect(page.locator("#preview-error")).to_be_visible()
-    assert "not allowed" in page.locator("#preview-error").inner_text()
+    # Template syntax typed in the editor is words, not code: it is sent as typed, never run.
+    page.fill("#reply-editor", "{{ ''.__class__.__mro__ }} {% raw %}")
+    expect(preview).to_have_text("{{ ''.__class__.__mro__ }} {% raw %}")
+    assert page.locator("#preview-error").is_hidden()
 
-    page.fill("#source", "{{ handle }} so sorry, fixing it now.")
+    page.fill("#reply-editor", "@pat so sorry, fixing it now.")
     page.click("button[value=approve]")
     page.wait_for_url(f"{live_server}/cases/{target}")
     assert page.get_by_text("reply approved: it is queued for sending").is_visible()
@@ -103,9 +103,10 @@ def test_approver_filters_opens_drafts_previews_and_approves(
     # The hostile posts render as text on their case pages and in the preview too.
     page.goto(f"{live_server}/cases/{img_case}")
     assert page.locator("#post-text").inner_text() == IMG
-    page.fill("#source", "{{ customer }} said hi")
-    expect(page.locator("#preview")).to_contain_text("said hi")
-    assert page.locator("#preview").inner_text() == "<b>bold</b> said hi"
+    expect(page.locator("#preview")).to_contain_text("we're sorry")
+    assert page.locator("#reply-editor .chip-value").first.inner_text() == "@<b>bold</b>"
+    assert page.locator("#preview").inner_text().startswith("@<b>bold</b> You're right")
+    assert page.locator("#reply-editor b, #preview b").count() == 0
     page.goto(f"{live_server}/cases/{script_case}")
     assert page.locator("#post-text").inner_text() == SCRIPT
 

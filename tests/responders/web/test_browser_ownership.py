@@ -74,7 +74,7 @@ def test_two_responders_and_two_approvers_on_one_case(
     # Rex answers; Alice sees exactly one pending draft (Rob's is superseded) and approves it.
     rex.select_option("#template", "apology")
     expect(rex.locator("#preview")).not_to_be_empty()
-    rex.fill("#source", "{{ handle }} rex here, sorting it out today.")
+    rex.fill("#reply-editor", "@pat rex here, sorting it out today.")
     rex.click("button[value=submit]")
     expect(rex.get_by_text("reply submitted for approval")).to_be_visible()
     alice.goto(url)
