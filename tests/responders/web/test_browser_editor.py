@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.storage import models as m
 from responders.cases import viewers
+from responders.replies.drafting import variant_language
 from responders.web.app import create_app
 from tests.conftest import ROOT, make_settings
 from tests.responders.web.conftest import served
@@ -28,9 +29,15 @@ SPANISH = "{{ handle }} Lo sentimos mucho: el problema de {{ category }} es culp
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A copy of the shipped templates the test may edit (the checkout's stay untouched)."""
+    """A copy of the shipped templates the test may edit (the checkout's stay untouched).
+
+    Without the shipped language variants: these tests add one the way an admin would.
+    """
     copy = tmp_path / "own_templates"
     shutil.copytree(ROOT / "templates", copy)
+    for variant in (copy / "replies").glob("*.j2"):
+        if variant_language(variant):
+            variant.unlink()
     return copy
 
 
