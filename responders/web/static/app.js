@@ -122,6 +122,24 @@
       refresh();
     }
 
+    // Removing "{handle}" from "Hi {handle} there" or "for {offer}." must not leave "Hi  there"
+    // or "for ." with a stray space: the space before the chip goes when a space or a
+    // punctuation mark follows it, and a chip that starts a line takes the space after it.
+    function closeGap(chip) {
+      var before = chip.previousSibling, after = chip.nextSibling;
+      var lineStart = !before || (before.nodeType === 3 && /(^|\n)$/.test(before.nodeValue)) ||
+        before.nodeName === "BR";
+      if (lineStart && after && after.nodeType === 3) {  // "{handle} We're sorry" -> "We're sorry"
+        after.nodeValue = after.nodeValue.replace(/^ /, "");
+        return;
+      }
+      if (!before || before.nodeType !== 3 || !/ $/.test(before.nodeValue)) { return; }
+      var next = after && after.nodeType === 3 ? after.nodeValue.replace(TAIL, "") : "";
+      if (!after || /^[ .,;:!?)]/.test(next) || (after.nodeType === 3 && next === "")) {
+        before.nodeValue = before.nodeValue.replace(/ $/, "");
+      }
+    }
+
     function compose() {
       if (!template.value) { return; }
       post(form.getAttribute("data-compose"), {
@@ -138,8 +156,9 @@
       if (!chip) { return; }
       var name = "{" + chip.getAttribute("data-name") + "}";
       if (target.classList.contains("chip-remove")) {
+        closeGap(chip);
         chip.parentNode.removeChild(chip);
-        info.textContent = name + " removed: the text around it is unchanged.";
+        info.textContent = name + " removed.";
         info.hidden = false;
         edited = true;
         refresh();

@@ -93,11 +93,11 @@ def test_the_editor_shows_words_with_chips_to_inspect_and_remove(
         " when the reply is sent; × removes it."
     )
 
-    # Remove one: the preview loses its value, the words around it stay.
+    # Remove one: the preview loses its value, the words around it stay, with one space.
     editor.locator(".chip[data-name=category] .chip-remove").click()
     expect(page.locator("#chip-info")).to_contain_text("{category} removed")
     expect(page.locator("#preview")).not_to_contain_text("product quality")
-    expect(page.locator("#preview")).to_contain_text("We're sorry: this  problem")
+    expect(page.locator("#preview")).to_contain_text("We're sorry: this problem")
 
     # Edit the words: type at the end; the draft keeps the chips and the typed words.
     editor.focus()
@@ -108,7 +108,7 @@ def test_the_editor_shows_words_with_chips_to_inspect_and_remove(
     expect(page.get_by_text("reply submitted for approval")).to_be_visible()
     with factory() as session:
         body = session.scalars(select(m.ReplyDraft.body)).one()
-    assert body.startswith("@pat We're sorry: this  problem is our mistake")
+    assert body.startswith("@pat We're sorry: this problem is our mistake")
     assert body.endswith("Thanks, {Pat}!")
     assert "product quality" not in body
 
@@ -142,6 +142,23 @@ def test_the_editor_shows_the_posts_language_and_preselects_its_variant(
     expect(page.locator("#post-language")).to_contain_text("Post language: not detected")
     assert page.locator("#lang").input_value() == ""
     expect(page.locator("#reply-editor")).to_contain_text("We're sorry")
+
+
+def test_removing_a_chip_leaves_no_stray_space(
+    server: str, page: Any, factory: sessionmaker[Session]
+) -> None:
+    (case_id,) = seed_cases(factory, [{"platform": "x", "handle": "pat"}])
+    log_in(page, server, "rob")
+    page.goto(f"{server}/cases/{case_id}")
+    editor = page.locator("#reply-editor")
+    # The handle starts the text: the space after it goes with it.
+    editor.locator(".chip[data-name=handle] .chip-remove").click()
+    expect(page.locator("#preview")).to_contain_text("We're sorry: this product quality")
+    assert page.locator("#preview").inner_text().startswith("We're sorry")
+    # The signature ends it, after "today.": the space before it goes too.
+    editor.locator(".chip[data-name=signature] .chip-remove").click()
+    expect(page.locator("#preview")).not_to_contain_text("Kettlebird Care")
+    assert page.locator("#preview").inner_text().rstrip().endswith("right today.")
 
 
 def test_admins_edit_template_source_with_a_sandboxed_preview_and_an_audit(
