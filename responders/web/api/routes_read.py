@@ -45,6 +45,7 @@ Status = Literal[q.STATUS_CHOICES]  # type: ignore[valid-type]
 Limit = Query(q.PAGE_SIZE, ge=1, le=200, description="items per page")
 CursorQuery = Query("", max_length=200, description="`next_cursor` of the previous page")
 Text = Query("", max_length=200, description="words the text contains (case-insensitive)")
+Lang = Query("", max_length=3, description="a language code as detected: 'es', 'und'")
 
 
 def _brand_or_422(settings: Settings, brand: str) -> str:
@@ -58,6 +59,16 @@ def _brand_or_422(settings: Settings, brand: str) -> str:
     return brand
 
 
+def _lang_or_422(lang: str) -> str:
+    """`lang` when it is a language code as stored ('es', 'und'), else a 422 naming the field."""
+    if lang and not q.is_lang_code(lang):
+        message = f"{lang!r} is not a language code like en, es or und (lowercase, 2-3 letters)"
+        raise ApiProblem(
+            422, f"query.lang: {message}", [FieldError(field="query.lang", message=message)]
+        )
+    return lang
+
+
 @router.get("/cases", response_model=CasePage, summary="List and search cases (the queue)")
 def list_cases(
     request: Request,
@@ -67,6 +78,7 @@ def list_cases(
     category: str = Query("", max_length=40),
     status: Status = Query("active", description="active = open or awaiting approval"),
     assignee: str = Query("", max_length=12, description="a user id, or 'none'"),
+    lang: str = Lang,
     text: str = Text,
     cursor: str = CursorQuery,
     limit: int = Limit,
@@ -81,6 +93,7 @@ def list_cases(
         "category": category,
         "status": status,
         "assignee": assignee,
+        "lang": _lang_or_422(lang),
         "q": text,
     }
     flt = q.QueueFilter.from_params(params)
@@ -102,13 +115,21 @@ def read_case(
 
 
 def _mention_query(
-    brand: str, platform: str, severity: str, category: str, flagged: bool | None, text: str
+    brand: str,
+    platform: str,
+    lang: str,
+    severity: str,
+    category: str,
+    flagged: bool | None,
+    text: str,
 ) -> Select[Any]:
     query = select(m.Mention).order_by(m.Mention.id.desc())
     if brand:
         query = query.where(m.Mention.brand == brand)
     if platform:
         query = query.where(m.Mention.platform == platform)
+    if lang:
+        query = query.where(m.Mention.lang == lang)
     if severity:
         query = query.where(m.Mention.severity == severity)
     if category:
@@ -126,6 +147,7 @@ def list_mentions(
     request: Request,
     brand: str = Query("", max_length=100),
     platform: str = Query("", max_length=20),
+    lang: str = Lang,
     severity: Severity = "",
     category: str = Query("", max_length=40),
     flagged: bool | None = Query(None, description="only flagged (true) or unflagged (false)"),
@@ -137,7 +159,13 @@ def list_mentions(
 ) -> MentionPage:
     """Stored mentions, newest first, with their scores and the case they belong to."""
     query = _mention_query(
-        _brand_or_422(settings_of(request), brand), platform, severity, category, flagged, text
+        _brand_or_422(settings_of(request), brand),
+        platform,
+        _lang_or_422(lang),
+        severity,
+        category,
+        flagged,
+        text,
     )
     before = decode_mention_cursor(cursor)
     if before is not None:

@@ -26,6 +26,9 @@ class MentionOut(BaseModel):
     text: str
     url: str
     created_at: datetime
+    lang: str = Field(
+        description="detected language code ('es'; 'und' undetermined, '' never detected)"
+    )
     sentiment: float
     complaint: bool
     category: str
@@ -46,6 +49,7 @@ class MentionOut(BaseModel):
             text=mention.text,
             url=mention.url,
             created_at=mention.created_at,
+            lang=mention.lang or "",
             sentiment=mention.sentiment,
             complaint=mention.complaint,
             category=mention.category,
@@ -66,6 +70,7 @@ def _case_columns(case: m.RecoveryCase) -> dict[str, Any]:
         "status": case.status,
         "severity": case.severity,
         "category": case.category,
+        "lang": case.lang or "",
         "opened_at": case.opened_at,
         "sla_due_at": case.sla_due_at,
         "first_response_at": case.first_response_at,
@@ -81,6 +86,9 @@ class CaseSummary(BaseModel):
     status: str
     severity: str
     category: str
+    lang: str = Field(
+        description="the first mention's language ('es'; 'und' undetermined, '' never detected)"
+    )
     opened_at: datetime
     sla_due_at: datetime | None
     first_response_at: datetime | None
@@ -174,6 +182,9 @@ class CaseDetail(BaseModel):
     status: str
     severity: str
     category: str
+    lang: str = Field(
+        description="the first mention's language ('es'; 'und' undetermined, '' never detected)"
+    )
     opened_at: datetime
     sla_due_at: datetime | None
     first_response_at: datetime | None

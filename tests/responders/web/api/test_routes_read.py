@@ -63,6 +63,8 @@ def test_cases_come_in_queue_order_over_keyset_pages(
         ({"text": "REFUND"}, ["refund"]),
         ({"text": "100%"}, ["percent"]),  # % is taken literally, not as a wildcard
         ({"assignee": "none", "severity": "high"}, ["high"]),
+        ({"lang": "es"}, ["spanish"]),
+        ({"lang": "es", "severity": "critical"}, []),
     ],
 )
 def test_cases_are_filtered_like_the_queue(
@@ -76,11 +78,13 @@ def test_cases_are_filtered_like_the_queue(
             "closed": make_case(session, severity="low", status="closed"),
             "refund": make_case(session, severity="low", text="@kettlebird I want a refund now"),
             "percent": make_case(session, severity="low", text="@kettlebird 100% broken"),
+            "spanish": make_case(session, severity="low", text="@kettlebird llegó roto", lang="es"),
         }
         ids = {name: case.id for name, case in made.items()}
     found = api_for("vera").get("/cases", params=params).json()["items"]
     wanted = set(ids.values()) if expected == ["all"] else {ids[name] for name in expected}
     assert {c["id"] for c in found} == wanted
+    assert all(c["lang"] == "es" for c in found if c["id"] == ids["spanish"])
 
 
 def test_a_case_reads_with_its_mentions_steps_drafts_and_events(
@@ -141,6 +145,22 @@ def test_mentions_are_newest_first_over_pages_and_searchable(
     assert client.get("/mentions/999999").status_code == 404
 
 
+def test_mentions_are_filtered_by_language_and_say_theirs(
+    api_for: Api, factory: sessionmaker[Session]
+) -> None:
+    with factory() as session, session.begin():
+        make_case(session, text="@kettlebird llegó roto", lang="es")
+        make_case(session, text="@kettlebird kam kaputt an", lang="de")
+        make_case(session, text="@kettlebird ???", lang="und")
+        make_case(session, text="@kettlebird arrived broken")  # stored before detection: ''
+    client = api_for("vera")
+    spanish = client.get("/mentions", params={"lang": "es"}).json()["items"]
+    assert [(x["text"], x["lang"]) for x in spanish] == [("@kettlebird llegó roto", "es")]
+    undetermined = client.get("/mentions", params={"lang": "und"}).json()["items"]
+    assert [x["text"] for x in undetermined] == ["@kettlebird ???"]
+    assert len(client.get("/mentions").json()["items"]) == 4
+
+
 @pytest.mark.parametrize(
     ("path", "params", "field"),
     [
@@ -153,6 +173,9 @@ def test_mentions_are_newest_first_over_pages_and_searchable(
         ("/cases", {"status": "lost"}, "query.status"),
         ("/cases", {"brand": "Nobody"}, "query.brand"),
         ("/mentions", {"flagged": "perhaps"}, "query.flagged"),
+        ("/mentions", {"lang": "ES"}, "query.lang"),
+        ("/cases", {"lang": "e1"}, "query.lang"),
+        ("/cases", {"lang": "spanish"}, "query.lang"),
         ("/reports", {"days": "0"}, "query.days"),
     ],
 )
