@@ -30,6 +30,7 @@ from monitor.storage import models as m  # noqa: E402
 from monitor.storage.engine import open_database  # noqa: E402
 from responders.cases.actions import record_step, save_draft  # noqa: E402
 from responders.cases.review_queue import QueueFilter, queue_page  # noqa: E402
+from responders.publishers import MODES, reply_modes  # noqa: E402
 from responders.staff.accounts import add_user  # noqa: E402
 from responders.web.app import create_app  # noqa: E402
 from tests.conftest import make_settings  # noqa: E402
@@ -62,8 +63,14 @@ def seed(url: str, data_dir: Path) -> tuple[object, int]:
         assert mention is not None
         record_step(session, top, rob, "acknowledge", "seen, checking the order")
         body = f"@{mention.author_handle} We're so sorry. Please DM us your order number."
-        channel = "public" if mention.reply_allowed else "dm"
-        save_draft(session, top, mention, rob, "apology", body, channel=channel, submit=True)
+        # The first mode this post really has here (on the demo's X without credentials: by hand).
+        modes = reply_modes(mention.platform, mention.reply_allowed)
+        channel = next(mode for mode in MODES if not modes.get(mode, "unknown"))
+        saved = save_draft(
+            session, top, mention, rob, "apology", body, channel=channel, submit=True
+        )
+        if not saved.ok:
+            raise SystemExit(f"the screenshot's draft was refused: {saved.error}")
         second = session.scalars(
             select(m.RecoveryCase).where(m.RecoveryCase.id != top.id).limit(1)
         ).first()
@@ -110,8 +117,8 @@ def main() -> None:
             page.wait_for_url(f"{base}/")
             page.screenshot(path=str(out / "queue.png"))
             page.goto(f"{base}/cases/{case_id}")
-            page.select_option("#template", "apology")
-            expect(page.locator("#preview")).not_to_be_empty()
+            # Rob's draft waits for approval: the approver sees it with Approve and Reject.
+            expect(page.get_by_text("pending approval").first).to_be_visible()
             page.screenshot(path=str(out / "case.png"), full_page=True)
             browser.close()
         server.should_exit = True
