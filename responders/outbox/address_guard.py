@@ -4,9 +4,9 @@ An admin registers a webhook URL, and the worker POSTs to it from inside the net
 unchecked URL lets the app probe or poke internal services (server-side request forgery): the
 database's HTTP port, a cloud metadata address (169.254.169.254), an admin console on
 localhost. The check runs twice: when the URL is registered, and before each delivery on the
-addresses the name resolves to then, so a name that later points inside is refused too. (A
-name that changes between that lookup and httpx's own connect is not caught: that needs a
-pinned connection and is left to a proxy where the threat warrants it.)
+addresses the name resolves to then, so a name that later points inside is refused too; and the
+delivery's own connection is checked on the address it really opens (pinned_transport), so a
+name that changes between the two lookups (DNS rebinding) is refused as well.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def resolve(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def _internal(address: str) -> bool:
+def is_internal(address: str) -> bool:
+    """Whether an IP address is loopback, private, link-local, reserved or multicast."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
@@ -50,7 +51,7 @@ def internal_address(host: str, resolver: Resolver = resolve) -> str:
         addresses = [name]
     except ValueError:
         addresses = resolver(name)
-    return next((a for a in addresses if _internal(a)), "")
+    return next((a for a in addresses if is_internal(a)), "")
 
 
 def refusal(host: str, resolver: Resolver = resolve) -> str:

@@ -23,6 +23,7 @@ from monitor.settings import Settings
 from monitor.storage import models as m
 from responders.outbox.address_guard import refusal
 from responders.outbox.dispatch import SendOutcome
+from responders.outbox.pinned_transport import InternalAddressRefused, guarded_client
 from responders.outbox.signing import (
     EVENT_HEADER,
     IDEMPOTENCY_HEADER,
@@ -72,6 +73,12 @@ def _record_code(session: Session, item: m.OutboxItem, code: int | None) -> None
     )
 
 
+def _client(guarded: bool) -> httpx.Client:
+    if guarded:
+        return guarded_client(TIMEOUT_SECONDS)
+    return httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+
+
 def send_webhook(settings: Settings, session: Session, item: m.OutboxItem) -> SendOutcome:
     """POST the event to its endpoint, signed; 2xx is delivered, anything else is retried."""
     payload = item.payload or {}
@@ -89,9 +96,11 @@ def send_webhook(settings: Settings, session: Session, item: m.OutboxItem) -> Se
     headers = request_headers(endpoint.secret, event, body, time.time())
     # No writes before the network call: on SQLite a write would hold the lock while we wait.
     try:
-        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+        with _client(guarded) as client:
             response = client.post(endpoint.url, content=body, headers=headers)
     except httpx.HTTPError as exc:
+        if isinstance(exc.__cause__, InternalAddressRefused):
+            return SendOutcome(ok=False, error=f"refused: {exc.__cause__}", permanent=True)
         _record_code(session, item, None)
         return SendOutcome(ok=False, error=f"cannot reach the endpoint: {type(exc).__name__}")
     _record_code(session, item, response.status_code)
