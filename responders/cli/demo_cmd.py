@@ -48,6 +48,16 @@ def summarize(reports: list[IngestReport]) -> dict[str, int]:
     }
 
 
+def telling_mention(severity: str, mentions: list[m.Mention]) -> m.Mention:
+    """The post to show for a case: the latest one of the case's severity, else its first.
+
+    A case is ranked by its most severe post, which is often not the first one (a customer who
+    writes again angrier); showing the first would put a mild text beside a "critical" badge.
+    """
+    of_severity = [x for x in mentions if x.severity == severity]
+    return max(of_severity, key=lambda x: (x.created_at, x.id)) if of_severity else mentions[0]
+
+
 def print_cases(console: Console, factory: sessionmaker[Session], limit: int = 15) -> None:
     """Show the open cases as the review queue would order them."""
     with factory() as session:
@@ -58,30 +68,45 @@ def print_cases(console: Console, factory: sessionmaker[Session], limit: int = 1
                 .group_by(m.RecoveryCase.severity)
             ).all()
         )
-        rows = session.execute(
-            select(m.RecoveryCase, m.Mention)
-            .join(m.Mention, m.Mention.id == m.RecoveryCase.first_mention_id)
+        cases = session.scalars(
+            select(m.RecoveryCase)
             .where(m.RecoveryCase.status != "closed")
             .order_by(m.RecoveryCase.severity_rank.desc(), m.RecoveryCase.opened_at)
             .limit(limit)
         ).all()
+        posts: dict[int, list[m.Mention]] = {case.id: [] for case in cases}
+        for mention in session.scalars(
+            select(m.Mention)
+            .where(m.Mention.case_id.in_(list(posts)))
+            .order_by(m.Mention.created_at, m.Mention.id)
+        ):
+            posts[mention.case_id].append(mention)
+        firsts = {
+            x.id: x
+            for x in session.scalars(
+                select(m.Mention).where(m.Mention.id.in_([c.first_mention_id for c in cases]))
+            )
+        }
     counts = ", ".join(
         f"{by_severity.get(s, 0)} {s}" for s in ("critical", "high", "medium", "low")
     )
     console.print(f"[bold]Open recovery cases:[/bold] {counts}")
     table = Table(show_lines=False, expand=True)
-    for column in ("case", "severity", "platform", "author", "category"):
+    for column in ("case", "severity", "platform", "author", "category", "posts"):
         table.add_column(column, no_wrap=True)
     table.add_column("complaint", no_wrap=True, overflow="ellipsis", ratio=1, min_width=30)
-    for case, mention in rows:
+    for case in cases:
+        mentions = posts[case.id] or [firsts[case.first_mention_id]]
+        shown = telling_mention(case.severity, mentions)
         style = SEVERITY_STYLE.get(case.severity, "")
         table.add_row(
             str(case.id),
             f"[{style}]{case.severity}[/]" if style else case.severity,
             case.platform,
-            mention.author_handle,
+            shown.author_handle,
             case.category,
-            mention.text.replace("\n", " ")[:200],
+            str(len(mentions)),
+            shown.text.replace("\n", " ")[:200],
         )
     console.print(table)
 
