@@ -37,6 +37,14 @@ NEGATED = (
     r"complaints here|drama)|nothing but (?:love|praise|good)|never (?:looked|felt|been) better|"
     r"(?:not|never) (?:gonna|going to) lie|(?:don'?t|do not) (?:hate|mind) (?:it|this|that)|"
     r"(?:wasn'?t|not|isn'?t) (?:too )?(?:bad|shabby) at all|no (?:wonder|doubt|joke)",
+    # Reassurance and resignation-free idioms: "don't worry", "couldn't help it", "could do worse".
+    r"(?:don'?t|do not|never) worry|no need to (?:worry|apologi[sz]e)|(?:couldn'?t|can'?t|cannot) "
+    r"help (?:it|myself|but|smiling|laughing)|(?:could|can) (?:do|have done) (?:a lot |much |far )?"
+    r"worse|(?:i'?d|i would|would) (?:die|kill) for|(?:no|not a) (?:problem|worries) (?:at all|"
+    r"whatsoever)|nothing (?:wrong|bad) with (?:it|that|this)|(?:would|will|'d|'ll|definitely|"
+    r"happily|can'?t wait to) (?:buy|order|use|shop|fly|stay|come|go|visit|book|eat) (?:\w+ )?"
+    r"(?:again|here again)|(?:never|not) (?:had|have) (?:a|any) "
+    r"(?:problems?|issues?|complaints?)",
 )
 
 SARCASM = (
@@ -47,6 +55,10 @@ SARCASM = (
     r"thanks? (?:\w+ )?for (?:ignoring|wasting|ruining|making me wait|the wait|leaving me)",
     r"thanks?,? (?:\w+ )?for (?:losing|breaking|delaying|cancel\w*|overcharging|double charging|"
     r"the runaround|the headache|the (?:non-?|zero )?(?:help|reply|response|update))",
+    r"(?:could|can) (?:\w+ ){1,2}(?:make (?:it|this|that) |be )?any (?:harder|worse|slower|more "
+    r"(?:difficult|confusing|complicated|annoying|frustrating|useless))|"
+    r"(?:oh )?(?:great|wonderful|fantastic|brilliant|perfect|lovely),? just "
+    r"(?:great|what i needed)|"
     r"slow clap|golf clap|(?:10|ten)/10 would not|(?:yet )?another (?:day|week|month),? another "
     r"(?:delay|outage|problem|issue|excuse|cancel\w*|fail\w*)",
 )
@@ -65,6 +77,17 @@ MAYBE_SARCASM = (
     r"(?:wonderful|great|fantastic|excellent|amazing|stellar|brilliant|top[- ]notch|"
     r"outstanding|lovely) (?:customer )?(?:service|support|job|work|experience),* (?:truly|really|"
     r"as (?:always|usual)|once again|yet again|again)",
+    # Mock praise and mock gratitude, ironic next to a failure ("what a treat, a 6 hour delay").
+    r"exactly what i (?:needed|wanted|ordered|asked for)|what a (?:treat|surprise|shock|joy|"
+    r"pleasure|result|bargain|deal|time to be alive)|such a (?:pleasure|joy|treat)|"
+    r"(?:real|very|so|how|truly|really) (?:classy|convenient|efficient|professional|reliable|"
+    r"secure|smart|clever|thoughtful|considerate|generous|reassuring|customer[- ]friendly)|"
+    r"(?:gotta|got to|have to|must) hand it to|genius (?:move|idea|decision)|"
+    r"congrat\w* (?:on|for)|(?:love|loving|enjoying|enjoy) (?:paying|waiting|being|getting|"
+    r"having|spending|finding|listening)|(?:so )?(?:glad|happy|pleased) (?:i|to have) (?:spent|"
+    r"paid|waited|wasted)|(?:really|so|very) impressed (?:that|how|with how|by how)|"
+    r"nothing like (?:paying|waiting|being|getting|spending|finding|having)|"
+    r"top (?:value|service|marks)|five stars for|(?:10|ten) out of (?:10|ten) for|"
     r"just what i (?:needed|wanted)|nothing says \w+ like|(?:way|nice|good) to go|bravo|"
     r"(?:love|loving) (?:it |how |that )?when (?:my|the|you|your|a|an)|(?:what|such) a (?:great|"
     r"fantastic|wonderful|lovely|brilliant) (?:start|way|service|experience)",
@@ -98,6 +121,16 @@ FACTUAL = (
     r"where(?:'s| is| are) (?:the|our|your) (?:\w+ )?(?:update|refund|order|delivery|package|"
     r"parcel|replacement|money|driver|food|reply|response|engineer|technician|compensation|"
     r"callback)",
+    r"(?:still )?waiting (?:on|for) (?:a|an|my|our|the|your|any) (?:call ?back|reply|response|"
+    r"answer|refund|replacement|engineer|technician|update|delivery|confirmation|resolution)|"
+    r"(?:should|was supposed to|were supposed to) (?:have )?(?:been )?(?:received|arrived|"
+    r"delivered|refunded|credited|shipped|fixed|here)(?: by| on| last| yesterday| days)|"
+    r"(?:do|does|did)(?:n'?t| not) (?:have|get) (?:any )?(?:power|internet|signal|service|wi-?fi|"
+    r"connection|network|electricity|water|heating|hot water|coverage|broadband|tv|phone)|"
+    r"(?:says|said|saying|shows?|showing|tells? me) (?:that )?(?:my|the|it|its|it'?s|this) "
+    r"(?:\w+ )?(?:does ?n'?t|does not|don'?t|do not|is not|isn'?t) "
+    r"(?:exist|valid|recogni[sz]ed|found|"
+    r"available|eligible)|"
     r"(?:not|wasn'?t|weren'?t|isn'?t|aren'?t) (?:in|inside) (?:the|my|our) (?:bag|bags|box|order|"
     r"package|parcel|delivery)|missing from (?:the|my|our)|ripp(?:ing|ed) (?:\w+ )?off",
 )
@@ -147,8 +180,8 @@ FAILURE = (
     r"(?:did not|didn'?t|have not|haven'?t|has not|hasn'?t|never) (?:yet )?receive[ds]?|"
     r"(?:have not|haven'?t|has not|hasn'?t|not) (?:yet )?(?:had|got|gotten) (?:any|one|it|them|"
     r"anything|a (?:reply|response|refund|call))",
-    r"no (?:response|reply|replies|answer|call ?back|feedback|update|help|support|"
-    r"acknowledge?ment)",
+    r"no (?:response|reply|replies|answer|call ?back|feedback|update|help|support|solution|"
+    r"resolution|follow[- ]?up|acknowledge?ment)",
     r"(?:haven'?t|hasn'?t|didn'?t|never|not) (?:yet )?(?:heard|replied|responded|got back|"
     r"called (?:me )?back|been (?:contacted|helped))",
     r"ignor(?:ed|ing) (?:me|my|us|our)|on hold|hold music|(?:hung|hangs?|hanging) up on",
@@ -160,6 +193,13 @@ FAILURE = (
     r"switch on|boot|booting|start|starting|open|opening|"
     r"sync|syncing|update|updating|play|playing|download|downloading|install|send|sending|"
     r"accept|accepting|let me)",
+    r"(?:has|have|had)(?:n'?t| not) (?:worked|helped|loaded|changed|improved|been working)|"
+    r"(?:doesn'?t|does not|never|won'?t|still|no longer) (?:works|loads|connects|charges|syncs|"
+    r"opens|starts|updates|responds|turns on)|(?:not|never|no longer) (?:been )?able to "
+    r"(?:\w+ ){0,2}(?:use|log ?in|sign ?in|access|connect|get|reach|pay|book|order|find|see|"
+    r"download|watch|play|call|cancel|make)|keeps? on (?:crashing|freezing|failing|dropping|"
+    r"logging|kicking|signing|buffering|lagging|disconnecting|restarting|cancel\w*|charging|"
+    r"asking|sending|happening)|"
     r"(?:can'?t|cannot|unable to|couldn'?t|won'?t let me) (?:log ?in|sign ?in|login|access|"
     r"get (?:in|through|hold)|reach|contact|use|find|cancel|pay|book|order)",
     r"locked out|keeps? (?:crashing|freezing|failing|dropping|disconnecting|cutting out|"
@@ -183,6 +223,8 @@ FAILURE = (
     r"arrived (?:damaged|broken|late|open|empty)|(?:doesn'?t|does not|didn'?t) (?:fit|match)|"
     r"poor (?:quality|service|customer service|communication)",
     # dissatisfaction beyond the verdicts
+    r"(?:fuck|fck|fxck|f\*ck|screw)(?:ed|ing|in'?)? (?:\w+ )?up|(?:not|isn'?t|wasn'?t|no) any "
+    r"better|no better than|"
     r"rude|lied|lying|liars?|false advertising|misleading|never again|last time i|"
     r"complain(?:t|ts|ing|ed)?|not good enough|waste of (?:time|money)|"
     r"(?:so|very|really|extremely|too) (?:slow|bad|poor|late)",
@@ -201,7 +243,7 @@ FAILURE = (
     r"(?:can|could) (?:barely|hardly)|(?:keep|keeps|kept) (?:getting|having|telling|saying)|"
     r"why (?:is|are|does|do|did|can'?t|won'?t|isn'?t|doesn'?t|hasn'?t|haven'?t|would|should|"
     r"was|were|am|has|have|on earth|the hell|you|u|not)|"
-    r"#(?:\w*fail\w*|badservice|poorservice|neveragain|fixit|notimpressed|unacceptable|"
+    r"#(?:\w*(?:sucks|fail)\w*|badservice|poorservice|neveragain|fixit|notimpressed|unacceptable|"
     r"disappointed|frustrated|angry|annoyed|worstservice|customerservicefail)|"
     r"(?:is|are|been|still|goes|keeps going) down|let (?:me|us) down|"
     r"(?:went|gone|going|goes|keeps going) off again|(?:was|got|been|keep getting) "
@@ -238,7 +280,10 @@ WAITING = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)",
     r"for (?:over |more than |almost |nearly |the (?:last|past) )?" + _TIME + _SPAN + r"(?: now)?",
     r"(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time|(?:all|every) (?:day|week|night)|"
-    r"(?:days|weeks|months) (?:now|later)|no longer|any longer|anymore",
+    r"(?:days|weeks|months) (?:now|later)|no longer|any longer|anymore|"
+    r"(?:it'?s|its|it has|it'?s already|has) been (?:like |over |almost |nearly |more than )?"
+    + _TIME
+    + _SPAN,
 )
 
 # Questions about a problem: "when will...", "how long until...", "what is going on".
@@ -292,7 +337,8 @@ PROBLEM = (
     r"awaiting|any (?:answer|update|response|reply|news|progress|feedback)|really\?|"
     r"(?:supposed|meant|promised) to|having to|had to|(?:you|u|they) (?:should|need to|must) "
     r"(?:send|give|refund|replace|fix|sort|change|update|improve|pay)|cant|can'?t|cannot|"
-    r"won'?t|doesn'?t|didn'?t|isn'?t|unable",
+    r"won'?t|doesn'?t|didn'?t|isn'?t|unable|bring (?:back|it back)|what the (?:fuck|hell|heck|f)|"
+    r"(?:i|we) (?:really )?miss (?:the old|having|being able)|(?:used|supposed) to be better",
 )
 
 PRAISE = (
