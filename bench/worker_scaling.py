@@ -31,13 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select  # noqa: E402
 
 from bench.alert_latency import database  # noqa: E402
-from bench.worker_soak import MAIN, demo_posts, fresh_post, stored_mentions  # noqa: E402
-from monitor.storage import models as m  # noqa: E402
-from monitor.storage.engine import make_engine  # noqa: E402
-from tests.conftest import make_settings  # noqa: E402
+from bench.worker_soak import (  # noqa: E402
+    MAIN,
+    demo_posts,
+    fresh_post,
+    lines_read,
+    stored_mentions,
+)
 from tests.fakes.config import write_config  # noqa: E402
 from tests.fakes.smtp import smtp_server  # noqa: E402
 from tests.responders.worker.helpers import worker_settings  # noqa: E402
@@ -57,24 +59,9 @@ def write_channels(folder: Path, channels: int, posts: int) -> list[Path]:
         with path.open("w", encoding="utf-8") as out:
             for n in range(posts):
                 at = now - timedelta(days=1) * (1 - n / posts)
-                line = json.loads(fresh_post(templates, c * posts + n, at))
-                line["id"] = f"c{c}-{n}"
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                out.write(fresh_post(templates, c * posts + n, at) + "\n")
         paths.append(path)
     return paths
-
-
-def lines_read(url: str) -> tuple[int, int]:
-    """(lines ingested over all channel cursors, channels that have a cursor)."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            cursors = conn.scalars(select(m.Channel.cursor)).all()
-    except Exception:  # the tables may not be there yet
-        return 0, 0
-    finally:
-        engine.dispose()
-    return sum(int((c or {}).get("line", 0)) for c in cursors), len(cursors)
 
 
 def run(count: int, args: argparse.Namespace) -> dict[str, object]:
@@ -92,27 +79,19 @@ def run(count: int, args: argparse.Namespace) -> dict[str, object]:
             folder,
             server,
             paths[0],
-            interval=1,
+            channels=[
+                {
+                    "type": "replay",
+                    "name": f"ch{c}",
+                    "path": str(path),
+                    "interval_seconds": 1,
+                    "page_size": args.page_size,
+                }
+                for c, path in enumerate(paths)
+            ],
             max_pages_per_run=args.pages_per_run,
             lease_seconds=60,
             spike_interval_seconds=600,
-        )
-        brand = settings.brands[0].model_dump()
-        brand["channels"] = [
-            {
-                "type": "replay",
-                "name": f"ch{c}",
-                "path": str(path),
-                "interval_seconds": 1,
-                "page_size": args.page_size,
-            }
-            for c, path in enumerate(paths)
-        ]
-        settings = make_settings(
-            url,
-            folder,
-            **{k: v for k, v in settings.model_dump().items() if k not in ("brands", "storage")},
-            brands=[brand],
         )
         config = write_config(settings, folder / "makegood.toml")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -136,21 +115,16 @@ def run(count: int, args: argparse.Namespace) -> dict[str, object]:
             )
             for handle in handles
         ]
-        started = first = time.monotonic()
-        seen = False
+        started, first = time.monotonic(), 0.0
         try:
-            while True:
-                done, _ = lines_read(url)
+            while (done := lines_read(url)) < total:
                 now = time.monotonic()
-                if done and not seen:
-                    seen, first = True, now
-                if done >= total:
-                    break
+                first = first or (now if done else 0.0)
                 if now - started > TIMEOUT or any(w.poll() is not None for w in workers):
                     tails = "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
                     raise SystemExit(f"the workers did not drain the backlog:\n{tails}")
                 time.sleep(0.05)
-            seconds = time.monotonic() - first
+            seconds = time.monotonic() - (first or started)
         finally:
             for w in workers:
                 w.terminate()

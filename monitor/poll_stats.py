@@ -18,6 +18,11 @@ from monitor.storage import models as m
 from monitor.storage.upsert import insert_for
 
 
+def polled_pages(reports: Sequence[IngestReport]) -> list[IngestReport]:
+    """The pages of a run that were really polled (not skipped while the channel backs off)."""
+    return [r for r in reports if not r.skipped]
+
+
 def record_run(
     factory: sessionmaker[Session],
     key: str,
@@ -27,7 +32,7 @@ def record_run(
     now: datetime,
 ) -> None:
     """Add one run of channel `key` to its totals; a run whose every page was skipped is none."""
-    polled = [r for r in reports if not r.skipped]
+    polled = polled_pages(reports)
     if not polled:
         return
     failed = any(r.error for r in polled)

@@ -76,18 +76,27 @@ def poll_channel(ctx: JobContext, key: str, owner: str) -> list[IngestReport] | 
                     break  # our lease ran out and someone else took over: stop here
         elapsed = time.monotonic() - started
         poll_stats.record_run(ctx.factory, key, brand.name, reports, elapsed, utcnow())
-        polled = [r for r in reports if not r.skipped]
-        if any(r.fetched for r in polled):
-            # One line a run that read posts: what this worker did, so an operator running several
-            # can see who polled what (and that no page was read twice: duplicates stay 0).
-            log.info(
-                "polled %s: %d pages, %d fetched, %d new, %d duplicates, %d flagged in %.2f s",
-                key,
-                len(polled),
-                sum(r.fetched for r in polled),
-                sum(r.new for r in polled),
-                sum(r.duplicates for r in polled),
-                sum(r.flagged for r in polled),
-                elapsed,
-            )
+        log_run(key, reports, elapsed)
         return reports
+
+
+def log_run(key: str, reports: list[IngestReport], seconds: float) -> None:
+    """One info line for a run that read posts: what this worker did with channel `key`.
+
+    With several workers, each one's log shows which channels and pages it polled; on a source
+    whose pages do not overlap (a replay file, an export), duplicates there mean a page was read
+    twice.
+    """
+    polled = poll_stats.polled_pages(reports)
+    if not any(r.fetched for r in polled):
+        return
+    log.info(
+        "polled %s: %d pages, %d fetched, %d new, %d duplicates, %d flagged in %.2f s",
+        key,
+        len(polled),
+        sum(r.fetched for r in polled),
+        sum(r.new for r in polled),
+        sum(r.duplicates for r in polled),
+        sum(r.flagged for r in polled),
+        seconds,
+    )

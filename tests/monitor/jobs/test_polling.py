@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,3 +49,24 @@ def test_a_poll_job_runs_once_per_interval_whoever_fires_it(
             assert session.scalar(select(m.Channel.mentions_ingested)) == 1
     finally:
         forget_contexts()
+
+
+def test_a_run_that_read_posts_logs_what_it_did_and_a_quiet_one_logs_nothing(
+    db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stream = tmp_path / "s.jsonl"
+    lines = [{"id": str(n), "text": f"kettlebird kettle number {n}"} for n in range(3)]
+    stream.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    ctx = context(str(write_replay_config(db_url, tmp_path, stream)))
+    key = "Kettlebird:replay:t"
+    try:
+        with caplog.at_level(logging.INFO, logger="monitor.jobs.polling"):
+            assert poll_channel(ctx, key, "worker-a")
+            with ctx.factory() as session, session.begin():  # due again at once
+                session.execute(m.Lease.__table__.update().values(last_done_at=None))
+            assert poll_channel(ctx, key, "worker-a")  # nothing new in the file
+    finally:
+        forget_contexts()
+    polled = [r.getMessage() for r in caplog.records if r.getMessage().startswith("polled")]
+    assert len(polled) == 1
+    assert polled[0].startswith(f"polled {key}: 1 pages, 3 fetched, 3 new, 0 duplicates, ")

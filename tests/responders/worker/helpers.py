@@ -13,12 +13,18 @@ from tests.fakes.smtp import SmtpServer
 
 
 def worker_settings(
-    db_url: str, tmp_path: Path, server: SmtpServer, stream: Path, interval: int = 1, **worker: Any
+    db_url: str,
+    tmp_path: Path,
+    server: SmtpServer,
+    stream: Path,
+    interval: int = 1,
+    channels: list[dict[str, Any]] | None = None,
+    **worker: Any,
 ) -> Settings:
-    """Test settings: the example brand reading `stream`, mailing `server`, fast jobs."""
+    """Test settings: the example brand reading `stream` (or `channels`), mailing `server`."""
     base = make_settings(db_url, tmp_path)
     brand = base.brands[0].model_dump()
-    brand["channels"] = [
+    brand["channels"] = channels or [
         {"type": "replay", "name": "live", "path": str(stream), "interval_seconds": interval}
     ]
     return make_settings(
