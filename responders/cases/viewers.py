@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
 
 from monitor.storage import models as m
+from monitor.storage.upsert import insert_for
 
 # Three missed polls (static/presence.js polls every 5 s): the page was closed or hidden.
 VIEWING_WINDOW = timedelta(seconds=16)
@@ -38,19 +38,29 @@ class Viewer:
 
 def heartbeat(session: Session, case_id: int, user_id: int, now: datetime) -> None:
     """Record that `user_id` has case `case_id` open now (a new visit after a gap)."""
-    row = session.get(m.CaseViewer, (case_id, user_id))
-    if row is None:
-        try:
-            with session.begin_nested():  # two tabs of one person may insert at once
-                session.add(m.CaseViewer(case_id=case_id, user_id=user_id,
-                                         first_seen=now, last_seen=now))  # fmt: skip
-        except IntegrityError:
-            row = session.get(m.CaseViewer, (case_id, user_id))
-    if row is not None:
-        if now - row.last_seen > VIEWING_WINDOW:
-            row.first_seen = now
-        row.last_seen = max(row.last_seen, now)
-    session.execute(delete(m.CaseViewer).where(m.CaseViewer.last_seen < now - FORGET_AFTER))
+    # One upsert, not a read then a write: every case page and presence poll runs this, and on
+    # SQLite each statement inside the write transaction holds the database's one write lock.
+    viewer = m.CaseViewer
+    stmt = insert_for(session, viewer).values(
+        case_id=case_id, user_id=user_id, first_seen=now, last_seen=now
+    )
+    new = stmt.excluded  # `now`, stored through the columns' own type
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["case_id", "user_id"],
+            set_={
+                # Not seen within the window: the page was closed, this is a new visit.
+                "first_seen": case(
+                    (viewer.last_seen < now - VIEWING_WINDOW, new.first_seen),
+                    else_=viewer.first_seen,
+                ),
+                "last_seen": case(
+                    (viewer.last_seen < new.last_seen, new.last_seen), else_=viewer.last_seen
+                ),
+            },
+        )
+    )
+    session.execute(delete(viewer).where(viewer.last_seen < now - FORGET_AFTER))
 
 
 def viewers(session: Session, case_id: int, user_id: int, now: datetime) -> list[Viewer]:

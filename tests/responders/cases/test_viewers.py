@@ -53,3 +53,18 @@ def test_a_heartbeat_twice_is_one_row(factory: sessionmaker[Session]) -> None:
             heartbeat(session, case_id, staff["rob"], T0 + timedelta(seconds=seconds))
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(m.CaseViewer)) == 1
+
+
+def test_a_late_heartbeat_never_moves_last_seen_back(factory: sessionmaker[Session]) -> None:
+    from sqlalchemy import select
+
+    from monitor.storage import models as m
+
+    staff = add_staff(factory)
+    (case_id,) = seed_cases(factory, [{}])
+    for seconds in (5, 2):  # two tabs: the later-timed poll lands first
+        with factory() as session, session.begin():
+            heartbeat(session, case_id, staff["rob"], T0 + timedelta(seconds=seconds))
+    with factory() as session:
+        row = session.scalars(select(m.CaseViewer)).one()
+        assert (row.first_seen, row.last_seen) == (T0 + timedelta(seconds=5),) * 2
