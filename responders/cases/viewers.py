@@ -38,8 +38,7 @@ class Viewer:
 
 def heartbeat(session: Session, case_id: int, user_id: int, now: datetime) -> None:
     """Record that `user_id` has case `case_id` open now (a new visit after a gap)."""
-    # One upsert, not a read then a write: every case page and presence poll runs this, and on
-    # SQLite each statement inside the write transaction holds the database's one write lock.
+    # One upsert: atomic when two tabs of one person beat at once, so no insert-then-retry.
     viewer = m.CaseViewer
     stmt = insert_for(session, viewer).values(
         case_id=case_id, user_id=user_id, first_seen=now, last_seen=now
